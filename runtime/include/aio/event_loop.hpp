@@ -1,0 +1,145 @@
+#pragma once
+/// \file event_loop.hpp
+/// The event loop: one thread, a ready queue, a timer heap and a selector.
+/// Each iteration (`run_once`) moves due timers to the ready queue and runs
+/// exactly the callbacks that were ready when the iteration began.
+
+#include <exception>
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+#include "aio/clock.hpp"
+#include "aio/errors.hpp"
+#include "aio/handle.hpp"
+#include "aio/ready_queue.hpp"
+#include "aio/selector.hpp"
+#include "aio/timer_heap.hpp"
+
+namespace aio {
+
+template <class T>
+class Task;
+
+namespace detail {
+class TaskBase;
+}
+
+class EventLoop {
+ public:
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  /// Runs `function(args...)` in the next iteration, after everything already
+  /// scheduled (`loop.call_soon`).
+  template <class F, class... Args>
+  Handle call_soon(F&& function, Args&&... args) {
+    return Handle(&schedule_function(bind(std::forward<F>(function), std::forward<Args>(args)...),
+                                     no_deadline));
+  }
+
+  /// Runs `function(args...)` once `delay` seconds have passed (`loop.call_later`).
+  template <class F, class... Args>
+  TimerHandle call_later(double delay, F&& function, Args&&... args) {
+    return call_at(time() + delay, std::forward<F>(function), std::forward<Args>(args)...);
+  }
+
+  /// Runs `function(args...)` when `time()` reaches `when` (`loop.call_at`).
+  template <class F, class... Args>
+  TimerHandle call_at(double when, F&& function, Args&&... args) {
+    return TimerHandle(
+        &schedule_function(bind(std::forward<F>(function), std::forward<Args>(args)...), when));
+  }
+
+  /// The loop's clock, in seconds (`loop.time()`).
+  double time() const { return perf_counter(); }
+
+  /// Wraps `main` in a task, runs the loop until it is done and returns its
+  /// result or rethrows its exception (`loop.run_until_complete`). Defined in run.hpp.
+  template <class T>
+  T run_until_complete(Task<T> main);
+
+  /// Runs iterations until stop() is called (`loop.run_forever`).
+  void run_forever();
+  /// Asks the loop to finish the current iteration and return from run_forever.
+  void stop() noexcept { stopping_ = true; }
+  /// Releases everything still scheduled. A closed loop cannot run again.
+  void close();
+  bool is_running() const noexcept { return running_; }
+  bool is_closed() const noexcept { return closed_; }
+
+  /// Debug mode reports callbacks that hold the loop longer than
+  /// slow_callback_duration seconds of loop time.
+  void set_debug(bool enabled) noexcept { debug_ = enabled; }
+  bool get_debug() const noexcept { return debug_; }
+  double slow_callback_duration = 0.1;
+
+  // Runtime internals: how futures, tasks and timers talk to the loop.
+
+  /// Puts `callback` at the end of the ready queue, holding a reference to it.
+  void schedule(detail::Callback& callback);
+  /// Arms `node` in the timer heap for `when`.
+  void schedule_timer(detail::TimerNode& node, double when);
+  /// Disarms `node` if it waits in the timer heap; its entry is dropped later.
+  void cancel_timer(detail::TimerNode& node) noexcept;
+
+  /// The task whose step is running now, or nullptr between steps.
+  detail::TaskBase* current_task() const noexcept { return current_task_; }
+  /// Marks `task` as running for the duration of its step.
+  void enter_task(detail::TaskBase& task);
+  void leave_task(detail::TaskBase& task) noexcept;
+
+  /// Every task of this loop that is not done yet, in creation order.
+  void add_pending_task(detail::TaskBase& task) noexcept;
+  void remove_pending_task(detail::TaskBase& task) noexcept;
+  template <class Visit>
+  void for_each_pending_task(Visit visit) const;
+
+ private:
+  static constexpr double no_deadline = -1.0;
+
+  template <class F, class... Args>
+  static std::function<void()> bind(F&& function, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0) {
+      return std::function<void()>(std::forward<F>(function));
+    } else {
+      return std::bind_front(std::forward<F>(function), std::forward<Args>(args)...);
+    }
+  }
+  detail::FunctionHandle& schedule_function(std::function<void()> function, double when);
+
+  void run_once();
+  void run_callback(detail::Callback& callback);
+  void abandon_pending_tasks() noexcept;
+
+  detail::ReadyQueue ready_;
+  detail::TimerHeap timers_;
+  detail::Selector selector_;
+  detail::TaskBase* current_task_ = nullptr;
+  detail::TaskBase* first_pending_task_ = nullptr;
+  detail::TaskBase* last_pending_task_ = nullptr;
+  bool running_ = false;
+  bool stopping_ = false;
+  bool closed_ = false;
+  bool debug_;
+};
+
+/// The loop running in this thread; throws RuntimeError when there is none
+/// (`asyncio.get_running_loop`).
+EventLoop& get_running_loop();
+
+/// The loop running in this thread, or nullptr.
+EventLoop* running_loop() noexcept;
+
+/// Debug mode for loops created from now on. Chapter programs turn it on.
+void set_default_debug(bool enabled) noexcept;
+
+namespace detail {
+/// Reports an exception that escaped a callback, as the loop's exception
+/// handler does in asyncio: on standard error, and the loop goes on.
+void report_callback_exception(std::exception_ptr error) noexcept;
+}  // namespace detail
+
+}  // namespace aio

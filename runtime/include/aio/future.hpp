@@ -1,0 +1,248 @@
+#pragma once
+/// \file future.hpp
+/// Future<T>: a result that will exist later. Tasks, gather and sleep are all
+/// built on the same rules: a future is pending, then finished (with a value or
+/// an exception) or cancelled, exactly once; its done callbacks are never called
+/// inline but scheduled on the loop, in the order they were added.
+
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "aio/callback.hpp"
+#include "aio/errors.hpp"
+#include "aio/event_loop.hpp"
+
+namespace aio {
+
+template <class T>
+class Future;
+
+namespace detail {
+
+enum class FutureState : std::uint8_t { pending, finished, cancelled };
+
+/// Everything about a future that does not depend on its value type.
+class FutureBase {
+ public:
+  /// A task's loop is known only when it is scheduled, so `loop` may be null.
+  explicit FutureBase(EventLoop* loop) noexcept : loop_(loop) {}
+  FutureBase(const FutureBase&) = delete;
+  FutureBase& operator=(const FutureBase&) = delete;
+
+  EventLoop& loop() const noexcept { return *loop_; }
+  bool done() const noexcept { return state_ != FutureState::pending; }
+  bool cancelled() const noexcept { return state_ == FutureState::cancelled; }
+
+  /// Cancels a pending future and schedules its callbacks (`Future.cancel`).
+  /// Tasks override it: for them cancelling is a request.
+  virtual bool cancel(const std::string& message);
+
+  /// Finishes the future with `error` (`Future.set_exception`).
+  void set_exception(std::exception_ptr error);
+
+  /// The future's exception, or nullptr after a value (`Future.exception`).
+  /// Throws InvalidStateError while pending and CancelledError when cancelled.
+  std::exception_ptr exception();
+
+  /// The stored exception (or CancelledError), without marking it retrieved.
+  const std::exception_ptr& error() const noexcept { return exception_; }
+
+  /// Throws unless a value is available: InvalidStateError while pending,
+  /// CancelledError when cancelled, the stored exception when there is one.
+  void check_result();
+
+  /// Registers `callback` to be scheduled when the future is done; if it is done
+  /// already, schedules it now.
+  void add_done_callback(Callback& callback);
+  /// Unregisters `callback`; returns whether it was registered.
+  bool remove_done_callback(Callback& callback) noexcept;
+  /// Unregisters every callback (a loop abandoning its pending tasks).
+  void clear_done_callbacks() noexcept;
+
+  void add_ref() noexcept { ++references_; }
+  void drop_ref() noexcept {
+    if (--references_ == 0) destroy();
+  }
+
+ protected:
+  virtual ~FutureBase() = default;
+  /// Frees the object when the last reference goes.
+  virtual void destroy() noexcept = 0;
+  /// Names the future in the "exception was never retrieved" report.
+  virtual std::string describe_future() const { return "Future"; }
+
+  void throw_if_done() const;
+  /// Moves to `final_state` (the outcome is already stored) and schedules the
+  /// done callbacks.
+  void complete(FutureState final_state);
+  void mark_cancelled(std::exception_ptr cancelled_error);
+  /// Reports an exception nobody looked at; called as the future is freed.
+  void report_unretrieved_exception() const noexcept;
+
+  EventLoop* loop_;
+  /// The error of a failed future, or the CancelledError of a cancelled one.
+  std::exception_ptr exception_;
+  Callback* first_callback_ = nullptr;
+  Callback* last_callback_ = nullptr;
+  int references_ = 0;
+  FutureState state_ = FutureState::pending;
+  bool exception_retrieved_ = true;
+};
+
+/// Storage for the value of a Future<T> or Task<T>; nothing for void.
+template <class T>
+struct ResultSlot {
+  std::optional<T> value;
+};
+template <>
+struct ResultSlot<void> {};
+
+/// The shared state behind a Future<T> handle.
+template <class T>
+class FutureCore : public FutureBase, public ResultSlot<T> {
+ public:
+  using FutureBase::FutureBase;
+
+  template <class U = T>
+  requires(!std::is_void_v<U>) void set_result(U&& value) {
+    throw_if_done();
+    this->value.emplace(std::forward<U>(value));
+    complete(FutureState::finished);
+  }
+  void set_result() requires std::is_void_v<T> {
+    throw_if_done();
+    complete(FutureState::finished);
+  }
+
+ protected:
+  void destroy() noexcept override {
+    report_unretrieved_exception();
+    delete this;
+  }
+};
+
+/// The value of a finished future or task, after check_result() passed.
+template <class T, class Core>
+T take_result(Core& core) {
+  core.check_result();
+  if constexpr (!std::is_void_v<T>) return *core.value;
+}
+
+/// A user's done callback: holds the future's handle so the callback gets it.
+template <class Handle, class F>
+class DoneCallback final : public Callback {
+ public:
+  DoneCallback(Handle handle, F function)
+      : handle_(std::move(handle)), function_(std::move(function)) {}
+  void run() override {
+    try {
+      if constexpr (std::is_invocable_v<F&, Handle&>) {
+        function_(handle_);
+      } else {
+        function_();
+      }
+    } catch (...) {
+      report_callback_exception(std::current_exception());
+    }
+  }
+  void retain() noexcept override { ++references_; }
+  void release() noexcept override {
+    if (--references_ == 0) delete this;
+  }
+
+ private:
+  ~DoneCallback() = default;
+  Handle handle_;
+  F function_;
+  int references_ = 0;
+};
+
+/// Registers a user callback on `core`, returning an id for removal.
+template <class Handle, class F>
+Callback* add_user_callback(FutureBase& core, Handle handle, F function) {
+  auto* callback = new DoneCallback<Handle, F>(std::move(handle), std::move(function));
+  core.add_done_callback(*callback);
+  return callback;
+}
+
+/// Suspends the running task until `core` is done; shared by Future and Task.
+template <class T, class Handle>
+class FutureAwaiter;
+
+}  // namespace detail
+
+/// Identifies a done callback so it can be removed again.
+class CallbackId {
+ public:
+  explicit CallbackId(detail::Callback* callback) noexcept : callback_(callback) {}
+  detail::Callback* get() const noexcept { return callback_; }
+
+ private:
+  detail::Callback* callback_;
+};
+
+/// A result that is set later, by a callback, a task or another coroutine
+/// (`asyncio.Future`). Copies share one state.
+template <class T = void>
+class Future {
+ public:
+  /// A pending future on the running loop.
+  Future() : Future(get_running_loop()) {}
+  explicit Future(EventLoop& loop) : Future(*new detail::FutureCore<T>(&loop)) {}
+  /// Shares an existing state (gather returns its gathering future this way).
+  explicit Future(detail::FutureCore<T>& core) noexcept : core_(&core) { core_->add_ref(); }
+  Future(const Future& other) noexcept : core_(other.core_) { core_->add_ref(); }
+  Future& operator=(Future other) noexcept {
+    std::swap(core_, other.core_);
+    return *this;
+  }
+  ~Future() { core_->drop_ref(); }
+
+  template <class U = T>
+  requires(!std::is_void_v<U>) void set_result(U&& value) {
+    core_->set_result(std::forward<U>(value));
+  }
+  void set_result() requires std::is_void_v<T> { core_->set_result(); }
+  void set_exception(std::exception_ptr error) { core_->set_exception(std::move(error)); }
+  template <class E>
+  void set_exception(E error) {
+    core_->set_exception(std::make_exception_ptr(std::move(error)));
+  }
+
+  bool cancel(const std::string& message = {}) { return core_->cancel(message); }
+  bool done() const noexcept { return core_->done(); }
+  bool cancelled() const noexcept { return core_->cancelled(); }
+
+  /// The value; throws as `Future.result()` raises.
+  decltype(auto) result() const {
+    core_->check_result();
+    if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*core_->value);
+  }
+  std::exception_ptr exception() const { return core_->exception(); }
+
+  /// Calls `function(future)` (or `function()`) in a later iteration once the
+  /// future is done.
+  template <class F>
+  CallbackId add_done_callback(F function) {
+    return CallbackId(detail::add_user_callback(*core_, *this, std::move(function)));
+  }
+  /// Removes a callback added with add_done_callback; returns how many were removed.
+  int remove_done_callback(CallbackId id) noexcept {
+    return core_->remove_done_callback(*id.get()) ? 1 : 0;
+  }
+
+  detail::FutureAwaiter<T, Future> operator co_await() const noexcept;
+
+  detail::FutureCore<T>& core() const noexcept { return *core_; }
+
+ private:
+  detail::FutureCore<T>* core_;
+};
+
+}  // namespace aio

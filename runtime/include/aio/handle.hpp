@@ -1,0 +1,71 @@
+#pragma once
+/// \file handle.hpp
+/// Handle and TimerHandle: what `call_soon`, `call_later` and `call_at` return,
+/// so the caller can cancel the callback before it runs.
+
+#include <functional>
+
+#include "aio/callback.hpp"
+
+namespace aio {
+
+class EventLoop;
+
+namespace detail {
+
+/// A user callback scheduled on the loop, shared by the loop and the Handle.
+class FunctionHandle final : public TimerNode {
+ public:
+  FunctionHandle(EventLoop& loop, std::function<void()> function, double when)
+      : loop_(&loop), function_(std::move(function)), when_(when) {}
+
+  void run() override;
+  void retain() noexcept override { ++references_; }
+  void release() noexcept override {
+    if (--references_ == 0) delete this;
+  }
+
+  void cancel() noexcept;
+  bool cancelled() const noexcept { return cancelled_; }
+  double when() const noexcept { return when_; }
+
+ private:
+  ~FunctionHandle() = default;
+
+  EventLoop* loop_;
+  std::function<void()> function_;
+  double when_;
+  int references_ = 0;
+  bool cancelled_ = false;
+};
+
+}  // namespace detail
+
+/// A callback scheduled with `call_soon`. Cancelling it before it runs means it
+/// never runs, even if it is already in this iteration's ready queue.
+class Handle {
+ public:
+  explicit Handle(detail::FunctionHandle* state) noexcept : state_(state) { state_->retain(); }
+  Handle(const Handle& other) noexcept : Handle(other.state_) {}
+  Handle& operator=(Handle other) noexcept {
+    std::swap(state_, other.state_);
+    return *this;
+  }
+  ~Handle() { state_->release(); }
+
+  void cancel() noexcept { state_->cancel(); }
+  bool cancelled() const noexcept { return state_->cancelled(); }
+
+ protected:
+  detail::FunctionHandle* state_;
+};
+
+/// A callback scheduled with `call_later` or `call_at`.
+class TimerHandle : public Handle {
+ public:
+  using Handle::Handle;
+  /// The loop time at which the callback is due.
+  double when() const noexcept { return state_->when(); }
+};
+
+}  // namespace aio

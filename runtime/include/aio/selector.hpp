@@ -1,0 +1,24 @@
+#pragma once
+/// \file selector.hpp
+/// The loop's I/O multiplexer, over Linux epoll. While the loop has nothing
+/// ready to run, it waits here until a file descriptor is ready or its next
+/// timer is due.
+
+namespace aio::detail {
+
+class Selector {
+ public:
+  Selector();
+  ~Selector();
+  Selector(const Selector&) = delete;
+  Selector& operator=(const Selector&) = delete;
+
+  /// Waits up to `timeout` seconds (negative: without limit) for I/O and
+  /// returns how many descriptors became ready.
+  int select(double timeout);
+
+ private:
+  int epoll_fd_;
+};
+
+}  // namespace aio::detail

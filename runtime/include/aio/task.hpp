@@ -1,0 +1,370 @@
+#pragma once
+/// \file task.hpp
+/// Task<T>: the coroutine type, and a task once it is scheduled.
+///
+/// Calling a coroutine function returns a Task<T> that has not run yet, like a
+/// Python coroutine object. `co_await` on it runs it inside the awaiting task,
+/// like `await coro`. `aio::create_task` schedules it as a task of its own, like
+/// `asyncio.create_task`: its first step runs in a later loop iteration, and
+/// from then on it is a future that other tasks can await, inspect and cancel.
+
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <source_location>
+#include <string>
+#include <utility>
+
+#include "aio/callback.hpp"
+#include "aio/event_loop.hpp"
+#include "aio/future.hpp"
+
+namespace aio {
+
+/// What `inspect.getcoroutinestate` reports.
+enum class CoroutineState { created, running, suspended, closed };
+
+/// "CORO_CREATED", "CORO_RUNNING", "CORO_SUSPENDED" or "CORO_CLOSED".
+const char* to_string(CoroutineState state) noexcept;
+
+/// Coroutine frames allocated so far in this process, and their total size.
+struct FrameAllocations {
+  std::size_t frames = 0;
+  std::size_t bytes = 0;
+};
+FrameAllocations frame_allocations() noexcept;
+
+template <class T = void>
+class Task;
+
+namespace detail {
+
+class TaskBase;
+
+/// What a sleeping task waits on. In CPython, `asyncio.sleep` awaits a future
+/// that `call_later` resolves; here the timer is the future: when it fires it
+/// wakes the task in the next iteration, exactly as the future would.
+class SleepTimer final : public TimerNode {
+ public:
+  enum class State : std::uint8_t { idle, pending, fired, cancelled };
+
+  explicit SleepTimer(TaskBase& task) noexcept : task_(&task) {}
+  void start(EventLoop& loop, double when);
+  /// Cancels a pending sleep and wakes the task; false when not pending.
+  bool cancel();
+  State state() const noexcept { return state_; }
+  void reset() noexcept { state_ = State::idle; }
+
+  void run() override;
+  void retain() noexcept override;
+  void release() noexcept override;
+
+ private:
+  TaskBase* task_;
+  State state_ = State::idle;
+};
+
+/// The promise of every Task<T> coroutine, minus the value: the coroutine's
+/// bookkeeping, and the task machinery once it is scheduled (CPython's Task).
+class TaskBase : public FutureBase, public Callback {
+ public:
+  explicit TaskBase(const char* function_name) noexcept;
+  ~TaskBase() override;
+
+  // Task<T> handles and the loop share the task through reference counts.
+  void retain() noexcept override { add_ref(); }
+  void release() noexcept override { drop_ref(); }
+
+  /// One step: resumes the coroutine until its next suspension (`Task.__step`).
+  void run() override;
+  std::string describe() const override;
+
+  /// Requests cancellation (`Task.cancel`): cancels what the task awaits, or
+  /// delivers CancelledError at its next resumption.
+  bool cancel(const std::string& message) override;
+  int cancelling() const noexcept { return cancel_requests_; }
+  int uncancel() noexcept {
+    if (cancel_requests_ > 0) --cancel_requests_;
+    return cancel_requests_;
+  }
+
+  std::string name() const;
+  void set_name(std::string name);
+  bool is_task() const noexcept { return is_task_; }
+  CoroutineState coroutine_state() const noexcept;
+
+  /// Makes this coroutine a task of `loop` and schedules its first step.
+  void start_as_task(EventLoop& loop, std::string name);
+  /// Prepares to run this coroutine inside `owner` (`await coro`), returning to
+  /// `continuation` when it finishes.
+  void start_inline(TaskBase& owner, std::coroutine_handle<> continuation);
+  std::coroutine_handle<> continuation() const noexcept { return continuation_; }
+  void mark_started() noexcept { started_ = true; }
+  /// An inline coroutine's outcome: rethrows what escaped it, if anything.
+  void rethrow_if_failed() const {
+    if (exception_) std::rethrow_exception(exception_);
+  }
+
+  // What awaiters call while this task is the running one.
+
+  /// Suspends until `future` is done; its done callback wakes this task.
+  void wait_on(FutureBase& future, std::coroutine_handle<> suspended);
+  /// Suspends for one loop iteration (a bare `yield`, what `sleep(0)` does).
+  void yield_once(std::coroutine_handle<> suspended);
+  /// Suspends until loop time `when`.
+  void sleep_until(double when, std::coroutine_handle<> suspended);
+  /// After a suspension: throws CancelledError if a cancellation is pending.
+  void deliver_pending_cancel();
+  /// After a sleep: throws CancelledError if a cancellation is pending or the
+  /// sleep itself was cancelled.
+  void finish_sleep();
+
+  // The loop's list of pending tasks threads through them.
+  TaskBase* previous_pending = nullptr;
+  TaskBase* next_pending = nullptr;
+
+  /// Detaches a task the loop gives up on when it closes while the task is
+  /// pending, so the cycles between it and its futures are broken.
+  void abandon() noexcept;
+
+ protected:
+  std::string describe_future() const override { return describe(); }
+  virtual std::coroutine_handle<> coroutine() const noexcept = 0;
+
+ private:
+  void complete_from_coroutine();
+  void set_cancel_message(const std::string& message);
+  std::string cancel_message() const;
+
+  friend class SleepTimer;
+
+  const char* function_name_;
+  std::coroutine_handle<> continuation_;  // the awaiting coroutine, when run inline
+  std::coroutine_handle<> leaf_;          // the innermost suspended coroutine
+  TaskBase* owner_ = nullptr;             // the task this coroutine runs in
+  FutureBase* fut_waiter_ = nullptr;      // the future this task waits on
+  std::unique_ptr<std::string> name_;
+  std::unique_ptr<std::string> cancel_message_;
+  std::uint64_t number_ = 0;
+  int cancel_requests_ = 0;
+  SleepTimer sleep_{*this};
+  bool consumed_ = false;  // awaited or scheduled: may not be again
+  bool started_ = false;
+  bool closed_ = false;
+  bool is_task_ = false;
+  bool must_cancel_ = false;
+  bool in_step_ = false;
+};
+
+/// The task whose step is running; throws when awaiting happens elsewhere.
+TaskBase& running_task();
+
+/// Counts frames for frame_allocations().
+void* allocate_frame(std::size_t size);
+void free_frame(void* frame, std::size_t size) noexcept;
+
+/// Resets the Task-N counter (chapter programs do it before each section, so a
+/// section prints the same task names however it is run).
+void reset_task_counter() noexcept;
+
+/// `return_value` and `return_void` may not both exist in a promise, so each
+/// kind of coroutine gets the one it needs from this base.
+template <class T>
+struct ReturnChannel : ResultSlot<T> {
+  template <class U = T>
+  void return_value(U&& returned) {
+    this->value.emplace(std::forward<U>(returned));
+  }
+};
+template <>
+struct ReturnChannel<void> : ResultSlot<void> {
+  void return_void() noexcept {}
+};
+
+template <class T>
+class TaskPromise final : public TaskBase, public ReturnChannel<T> {
+ public:
+  // GCC evaluates this default argument at the coroutine's own definition, so
+  // the promise learns the function's name for "never awaited" warnings.
+  explicit TaskPromise(std::source_location where = std::source_location::current()) noexcept
+      : TaskBase(where.function_name()) {}
+
+  Task<T> get_return_object() noexcept { return Task<T>(*this); }
+
+  /// Coroutines start suspended, like Python's: nothing runs until awaited.
+  auto initial_suspend() noexcept {
+    struct Start {
+      TaskPromise& promise;
+      bool await_ready() const noexcept { return false; }
+      void await_suspend(std::coroutine_handle<>) const noexcept {}
+      void await_resume() const noexcept { promise.mark_started(); }
+    };
+    return Start{*this};
+  }
+
+  /// At the end, an inline coroutine hands control straight back to its awaiter.
+  auto final_suspend() noexcept {
+    struct Finish {
+      bool await_ready() const noexcept { return false; }
+      std::coroutine_handle<> await_suspend(std::coroutine_handle<TaskPromise> done) noexcept {
+        std::coroutine_handle<> next = done.promise().continuation();
+        return next ? next : std::noop_coroutine();
+      }
+      void await_resume() const noexcept {}
+    };
+    return Finish{};
+  }
+
+  void unhandled_exception() noexcept { exception_ = std::current_exception(); }
+
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept { free_frame(frame, size); }
+
+ protected:
+  std::coroutine_handle<> coroutine() const noexcept override {
+    return std::coroutine_handle<TaskPromise>::from_promise(const_cast<TaskPromise&>(*this));
+  }
+  void destroy() noexcept override {
+    report_unretrieved_exception();
+    coroutine().destroy();
+  }
+};
+
+template <class T, class Handle>
+class FutureAwaiter {
+ public:
+  explicit FutureAwaiter(Handle handle) noexcept : handle_(std::move(handle)) {}
+
+  // Awaiting a future that is already done does not suspend.
+  bool await_ready() const noexcept { return handle_.core().done(); }
+  void await_suspend(std::coroutine_handle<> suspended) {
+    running_task().wait_on(handle_.core(), suspended);
+    suspended_ = true;
+  }
+  T await_resume() {
+    if (suspended_) running_task().deliver_pending_cancel();
+    return take_result<T>(handle_.core());
+  }
+
+ private:
+  Handle handle_;
+  bool suspended_ = false;
+};
+
+}  // namespace detail
+
+/// A coroutine returning T; once passed to create_task, a task (`asyncio.Task`).
+/// Copies share one coroutine.
+template <class T>
+class [[nodiscard]] Task {
+ public:
+  using promise_type = detail::TaskPromise<T>;
+
+  explicit Task(promise_type& promise) noexcept : promise_(&promise) { promise_->add_ref(); }
+  Task(const Task& other) noexcept : Task(*other.promise_) {}
+  Task(Task&& other) noexcept : promise_(std::exchange(other.promise_, nullptr)) {}
+  Task& operator=(Task other) noexcept {
+    std::swap(promise_, other.promise_);
+    return *this;
+  }
+  ~Task() {
+    if (promise_ != nullptr) promise_->drop_ref();
+  }
+
+  std::string get_name() const { return promise_->name(); }
+  void set_name(std::string name) { promise_->set_name(std::move(name)); }
+
+  /// Requests cancellation; see `Task.cancel` in the asyncio docs.
+  bool cancel(const std::string& message = {}) { return promise_->cancel(message); }
+  /// How many cancellation requests are outstanding (`Task.cancelling`).
+  int cancelling() const noexcept { return promise_->cancelling(); }
+  /// Withdraws one cancellation request (`Task.uncancel`).
+  int uncancel() noexcept { return promise_->uncancel(); }
+
+  bool done() const noexcept { return promise_->done(); }
+  bool cancelled() const noexcept { return promise_->cancelled(); }
+  /// The task's value; throws as `Task.result()` raises.
+  decltype(auto) result() const {
+    promise_->check_result();
+    if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*promise_->value);
+  }
+  std::exception_ptr exception() const { return promise_->exception(); }
+
+  template <class F>
+  CallbackId add_done_callback(F function) {
+    return CallbackId(detail::add_user_callback(*promise_, *this, std::move(function)));
+  }
+  int remove_done_callback(CallbackId id) noexcept {
+    return promise_->remove_done_callback(*id.get()) ? 1 : 0;
+  }
+
+  /// What `inspect.getcoroutinestate(coro)` would say.
+  CoroutineState coroutine_state() const noexcept { return promise_->coroutine_state(); }
+
+  auto operator co_await() const& noexcept { return Awaiter(*this); }
+  auto operator co_await() && noexcept { return Awaiter(std::move(*this)); }
+
+  promise_type& promise() const noexcept { return *promise_; }
+  detail::TaskBase& core() const noexcept { return *promise_; }
+
+ private:
+  /// `await task` waits for a scheduled task as for any future; `await coro`
+  /// transfers control straight into the coroutine, within the running task.
+  class Awaiter {
+   public:
+    explicit Awaiter(Task task) noexcept : task_(std::move(task)) {}
+    bool await_ready() const noexcept {
+      return task_.promise().is_task() && task_.promise().done();
+    }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> suspended) {
+      detail::TaskBase& current = detail::running_task();
+      promise_type& awaited = task_.promise();
+      if (awaited.is_task()) {
+        current.wait_on(awaited, suspended);
+        suspended_ = true;
+        return std::noop_coroutine();
+      }
+      awaited.start_inline(current, suspended);
+      return std::coroutine_handle<promise_type>::from_promise(awaited);
+    }
+    T await_resume() {
+      if (suspended_) detail::running_task().deliver_pending_cancel();
+      promise_type& awaited = task_.promise();
+      if (awaited.is_task()) return detail::take_result<T>(awaited);
+      awaited.rethrow_if_failed();
+      if constexpr (!std::is_void_v<T>) return std::move(*awaited.value);
+    }
+
+   private:
+    Task task_;
+    bool suspended_ = false;
+  };
+
+  promise_type* promise_;
+};
+
+template <class T>
+detail::FutureAwaiter<T, Future<T>> Future<T>::operator co_await() const noexcept {
+  return detail::FutureAwaiter<T, Future<T>>(*this);
+}
+
+/// Schedules `coroutine` as a task of the running loop (`asyncio.create_task`).
+/// Its first step runs in a later iteration, never inside this call.
+template <class T>
+Task<T> create_task(Task<T> coroutine, std::string name = {}) {
+  coroutine.promise().start_as_task(get_running_loop(), std::move(name));
+  return coroutine;
+}
+
+/// The task running now (`asyncio.current_task`), or nullptr outside any task.
+detail::TaskBase* current_task() noexcept;
+
+template <class Visit>
+void EventLoop::for_each_pending_task(Visit visit) const {
+  for (detail::TaskBase* task = first_pending_task_; task != nullptr; task = task->next_pending) {
+    visit(*task);
+  }
+}
+
+}  // namespace aio

@@ -1,0 +1,211 @@
+#include "aio/event_loop.hpp"
+
+#include <fmt/core.h>
+
+#include <vector>
+
+#include "aio/task.hpp"
+
+namespace aio {
+namespace {
+
+thread_local EventLoop* running_loop_in_thread = nullptr;
+bool default_debug = false;
+
+// CPython treats timers due within the clock's resolution as due now.
+constexpr double clock_resolution = 1e-9;
+// CPython never waits longer than a day in one select call.
+constexpr double maximum_select_timeout = 24 * 3600;
+
+}  // namespace
+
+EventLoop::EventLoop() : debug_(default_debug) {}
+
+EventLoop::~EventLoop() {
+  if (!closed_) close();
+}
+
+detail::FunctionHandle& EventLoop::schedule_function(std::function<void()> function, double when) {
+  if (closed_) throw RuntimeError("Event loop is closed");
+  auto* handle = new detail::FunctionHandle(*this, std::move(function), when);
+  if (when == no_deadline) {
+    schedule(*handle);
+  } else {
+    schedule_timer(*handle, when);
+  }
+  return *handle;
+}
+
+void EventLoop::schedule(detail::Callback& callback) {
+  if (closed_) return;  // a closed loop runs nothing more
+  callback.retain();
+  ready_.push(callback);
+}
+
+void EventLoop::schedule_timer(detail::TimerNode& node, double when) {
+  if (closed_) return;
+  timers_.push(node, when);
+}
+
+void EventLoop::cancel_timer(detail::TimerNode& node) noexcept {
+  if (node.armed_sequence == 0) return;  // already fired, or never armed
+  node.armed_sequence = 0;
+  timers_.note_cancelled();
+}
+
+void EventLoop::enter_task(detail::TaskBase& task) {
+  if (current_task_ != nullptr) {
+    throw RuntimeError("Cannot enter a task while another task is being executed");
+  }
+  current_task_ = &task;
+}
+
+void EventLoop::leave_task(detail::TaskBase&) noexcept {
+  current_task_ = nullptr;
+}
+
+void EventLoop::add_pending_task(detail::TaskBase& task) noexcept {
+  task.previous_pending = last_pending_task_;
+  task.next_pending = nullptr;
+  (last_pending_task_ != nullptr ? last_pending_task_->next_pending : first_pending_task_) = &task;
+  last_pending_task_ = &task;
+}
+
+void EventLoop::remove_pending_task(detail::TaskBase& task) noexcept {
+  (task.previous_pending != nullptr ? task.previous_pending->next_pending : first_pending_task_) =
+      task.next_pending;
+  (task.next_pending != nullptr ? task.next_pending->previous_pending : last_pending_task_) =
+      task.previous_pending;
+  task.previous_pending = task.next_pending = nullptr;
+}
+
+void EventLoop::run_forever() {
+  if (closed_) throw RuntimeError("Event loop is closed");
+  if (running_) throw RuntimeError("This event loop is already running");
+  if (running_loop_in_thread != nullptr) {
+    throw RuntimeError("Cannot run the event loop while another loop is running");
+  }
+  running_ = true;
+  running_loop_in_thread = this;
+  struct Finish {
+    EventLoop& loop;
+    ~Finish() {
+      loop.stopping_ = false;
+      loop.running_ = false;
+      running_loop_in_thread = nullptr;
+    }
+  } finish{*this};
+  while (true) {
+    run_once();
+    if (stopping_) break;
+  }
+}
+
+// One iteration, as CPython's BaseEventLoop._run_once.
+void EventLoop::run_once() {
+  timers_.drop_stale();
+
+  double timeout = -1;  // wait for I/O without limit
+  if (!ready_.empty() || stopping_) {
+    timeout = 0;
+  } else if (!timers_.empty()) {
+    timeout = std::min(std::max(0.0, timers_.next_deadline() - time()), maximum_select_timeout);
+  }
+
+  if (clock_kind() == ClockKind::virtual_) {
+    // Virtual time: poll, and if nothing happened, jump to the next deadline.
+    if (selector_.select(0) == 0 && timeout > 0) detail::advance_virtual_clock(timeout);
+    if (timeout < 0) selector_.select(-1);
+  } else {
+    selector_.select(timeout);
+  }
+
+  // Timers due by now join the end of the ready queue, in deadline order.
+  const double end_time = time() + clock_resolution;
+  while (!timers_.empty() && timers_.next_deadline() < end_time) {
+    if (detail::TimerNode* due = timers_.pop()) ready_.push(*due);
+  }
+
+  // Run exactly what is ready now; what these callbacks schedule waits a turn.
+  for (std::size_t count = ready_.size(); count > 0; --count) {
+    detail::Callback& callback = ready_.pop();
+    run_callback(callback);
+    callback.release();
+  }
+}
+
+void EventLoop::run_callback(detail::Callback& callback) {
+  if (!debug_) {
+    callback.run();
+    return;
+  }
+  const double started = time();
+  callback.run();
+  const double elapsed = time() - started;
+  if (elapsed >= slow_callback_duration) {
+    fmt::print(stderr, "Executing {} took {:.3f} seconds\n", callback.describe(), elapsed);
+  }
+}
+
+void EventLoop::close() {
+  if (running_) throw RuntimeError("Cannot close a running event loop");
+  if (closed_) return;
+  closed_ = true;
+  while (!ready_.empty()) ready_.pop().release();
+  timers_.clear();
+  abandon_pending_tasks();
+}
+
+void EventLoop::abandon_pending_tasks() noexcept {
+  // Hold every task while detaching, so none is freed while another points to it.
+  std::vector<detail::TaskBase*> pending;
+  for_each_pending_task([&](detail::TaskBase& task) {
+    task.retain();
+    pending.push_back(&task);
+  });
+  for (detail::TaskBase* task : pending) {
+    remove_pending_task(*task);
+    task->abandon();
+  }
+  for (detail::TaskBase* task : pending) task->release();
+}
+
+EventLoop& get_running_loop() {
+  if (running_loop_in_thread == nullptr) throw RuntimeError("no running event loop");
+  return *running_loop_in_thread;
+}
+
+EventLoop* running_loop() noexcept {
+  return running_loop_in_thread;
+}
+
+void set_default_debug(bool enabled) noexcept {
+  default_debug = enabled;
+}
+
+namespace detail {
+
+void report_callback_exception(std::exception_ptr error) noexcept {
+  try {
+    fmt::print(stderr, "Exception in callback: {}\n", describe_error(error));
+  } catch (...) {
+  }
+}
+
+void FunctionHandle::run() {
+  if (cancelled_) return;
+  try {
+    function_();
+  } catch (...) {
+    report_callback_exception(std::current_exception());
+  }
+}
+
+void FunctionHandle::cancel() noexcept {
+  if (cancelled_) return;
+  cancelled_ = true;
+  loop_->cancel_timer(*this);
+}
+
+}  // namespace detail
+}  // namespace aio

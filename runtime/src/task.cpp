@@ -1,0 +1,290 @@
+#include "aio/task.hpp"
+
+#include <fmt/core.h>
+
+#include <string_view>
+
+namespace aio {
+namespace {
+
+FrameAllocations frame_counts;
+std::uint64_t task_counter = 0;
+
+// "aio::Task<int> {anonymous}::fetch(std::string)" -> "fetch": the last
+// qualified component before the parameter list.
+std::string short_function_name(std::string_view full) {
+  std::size_t end = full.size();
+  int depth = 0;
+  for (std::size_t i = full.size(); i-- > 0;) {  // find the '(' opening the parameters
+    if (full[i] == ')') ++depth;
+    if (full[i] == '(' && --depth == 0) {
+      end = i;
+      break;
+    }
+  }
+  std::size_t begin = 0;
+  int angle = 0;
+  for (std::size_t i = end; i-- > 0;) {
+    if (full[i] == '>') ++angle;
+    if (full[i] == '<') --angle;
+    if (angle == 0 && (full[i] == ' ' || (full[i] == ':' && i > 0 && full[i - 1] == ':'))) {
+      begin = i + 1;
+      break;
+    }
+  }
+  return std::string(full.substr(begin, end - begin));
+}
+
+}  // namespace
+
+const char* to_string(CoroutineState state) noexcept {
+  switch (state) {
+    case CoroutineState::created:
+      return "CORO_CREATED";
+    case CoroutineState::running:
+      return "CORO_RUNNING";
+    case CoroutineState::suspended:
+      return "CORO_SUSPENDED";
+    case CoroutineState::closed:
+      return "CORO_CLOSED";
+  }
+  return "CORO_UNKNOWN";
+}
+
+FrameAllocations frame_allocations() noexcept {
+  return frame_counts;
+}
+
+detail::TaskBase* current_task() noexcept {
+  EventLoop* loop = running_loop();
+  return loop != nullptr ? loop->current_task() : nullptr;
+}
+
+namespace detail {
+
+void* allocate_frame(std::size_t size) {
+  ++frame_counts.frames;
+  frame_counts.bytes += size;
+  return ::operator new(size);
+}
+
+void free_frame(void* frame, std::size_t size) noexcept {
+  ::operator delete(frame, size);
+}
+
+void reset_task_counter() noexcept {
+  task_counter = 0;
+}
+
+TaskBase& running_task() {
+  TaskBase* task = aio::current_task();
+  if (task == nullptr) throw RuntimeError("co_await is only possible inside a running task");
+  return *task;
+}
+
+// ---- SleepTimer ------------------------------------------------------------
+
+void SleepTimer::start(EventLoop& loop, double when) {
+  state_ = State::pending;
+  loop.schedule_timer(*this, when);
+}
+
+bool SleepTimer::cancel() {
+  if (state_ != State::pending) return false;
+  state_ = State::cancelled;
+  task_->loop().cancel_timer(*this);
+  task_->loop().schedule(*task_);
+  return true;
+}
+
+void SleepTimer::run() {
+  // CPython's `_set_result_unless_cancelled`: the task resumes one iteration later.
+  if (state_ != State::pending) return;
+  state_ = State::fired;
+  task_->loop().schedule(*task_);
+}
+
+void SleepTimer::retain() noexcept {
+  task_->add_ref();
+}
+void SleepTimer::release() noexcept {
+  task_->drop_ref();
+}
+
+// ---- TaskBase: the coroutine ------------------------------------------------
+
+TaskBase::TaskBase(const char* function_name) noexcept
+    : FutureBase(nullptr), function_name_(function_name) {}
+
+TaskBase::~TaskBase() {
+  if (consumed_) return;
+  try {
+    fmt::print(stderr, "RuntimeWarning: coroutine '{}' was never awaited\n",
+               short_function_name(function_name_));
+  } catch (...) {
+  }
+}
+
+void TaskBase::start_inline(TaskBase& owner, std::coroutine_handle<> continuation) {
+  if (consumed_) throw RuntimeError("cannot reuse already awaited coroutine");
+  consumed_ = true;
+  owner_ = &owner;
+  loop_ = &owner.loop();
+  continuation_ = continuation;
+}
+
+CoroutineState TaskBase::coroutine_state() const noexcept {
+  if (closed_ || coroutine().done()) return CoroutineState::closed;
+  if (!started_) return CoroutineState::created;
+  if (owner_ != nullptr && owner_->in_step_) return CoroutineState::running;
+  return CoroutineState::suspended;
+}
+
+// ---- TaskBase: the task -----------------------------------------------------
+
+void TaskBase::start_as_task(EventLoop& loop, std::string name) {
+  if (consumed_) {
+    throw RuntimeError("create_task needs a coroutine that was never awaited or scheduled");
+  }
+  consumed_ = true;
+  is_task_ = true;
+  owner_ = this;
+  loop_ = &loop;
+  leaf_ = coroutine();
+  if (name.empty()) {
+    number_ = ++task_counter;
+  } else {
+    name_ = std::make_unique<std::string>(std::move(name));
+  }
+  add_ref();  // the loop keeps every pending task alive, as CPython's callbacks do
+  loop.add_pending_task(*this);
+  loop.schedule(*this);
+}
+
+std::string TaskBase::name() const {
+  return name_ ? *name_ : fmt::format("Task-{}", number_);
+}
+
+void TaskBase::set_name(std::string name) {
+  name_ = std::make_unique<std::string>(std::move(name));
+}
+
+std::string TaskBase::describe() const {
+  return fmt::format("<Task '{}' coro={}()>", name(), short_function_name(function_name_));
+}
+
+void TaskBase::set_cancel_message(const std::string& message) {
+  if (message.empty()) {
+    cancel_message_.reset();
+  } else {
+    cancel_message_ = std::make_unique<std::string>(message);
+  }
+}
+
+std::string TaskBase::cancel_message() const {
+  return cancel_message_ ? *cancel_message_ : "";
+}
+
+bool TaskBase::cancel(const std::string& message) {
+  exception_retrieved_ = true;
+  if (done()) return false;
+  ++cancel_requests_;
+  // Cancel what the task waits on; the task then wakes with CancelledError.
+  // The waiter stays recorded: a task that swallows the request may need another.
+  if (fut_waiter_ != nullptr && fut_waiter_->cancel(message)) return true;
+  if (sleep_.state() == SleepTimer::State::pending) {
+    set_cancel_message(message);
+    return sleep_.cancel();
+  }
+  // Its next step is already scheduled (or running): deliver it there.
+  must_cancel_ = true;
+  set_cancel_message(message);
+  return true;
+}
+
+void TaskBase::run() {
+  if (done()) return;
+  if (!started_ && must_cancel_) {
+    // Cancelled before its first step: the body never runs.
+    must_cancel_ = false;
+    closed_ = true;
+    mark_cancelled(std::make_exception_ptr(CancelledError(cancel_message())));
+    loop_->remove_pending_task(*this);
+    drop_ref();
+    return;
+  }
+  fut_waiter_ = nullptr;
+  loop_->enter_task(*this);
+  in_step_ = true;
+  leaf_.resume();  // runs until the coroutine suspends again or finishes
+  in_step_ = false;
+  loop_->leave_task(*this);
+  if (coroutine().done()) complete_from_coroutine();
+}
+
+void TaskBase::complete_from_coroutine() {
+  if (exception_ && is_cancelled_error(exception_)) {
+    complete(FutureState::cancelled);
+  } else if (exception_) {
+    exception_retrieved_ = false;
+    complete(FutureState::finished);
+  } else if (must_cancel_) {
+    // Cancelled itself right before returning: it ends cancelled, not with a value.
+    must_cancel_ = false;
+    mark_cancelled(std::make_exception_ptr(CancelledError(cancel_message())));
+  } else {
+    complete(FutureState::finished);
+  }
+  loop_->remove_pending_task(*this);
+  drop_ref();  // the loop's reference; may free the frame, so it comes last
+}
+
+void TaskBase::wait_on(FutureBase& future, std::coroutine_handle<> suspended) {
+  if (&future == this)
+    throw RuntimeError(fmt::format("Task cannot await on itself: {}", describe()));
+  if (&future.loop() != loop_) throw RuntimeError("Task got a Future attached to a different loop");
+  leaf_ = suspended;
+  fut_waiter_ = &future;
+  future.add_done_callback(*this);
+  // A cancellation requested during this step goes straight to the new waiter.
+  if (must_cancel_ && fut_waiter_->cancel(cancel_message())) must_cancel_ = false;
+}
+
+void TaskBase::yield_once(std::coroutine_handle<> suspended) {
+  leaf_ = suspended;
+  loop_->schedule(*this);
+}
+
+void TaskBase::sleep_until(double when, std::coroutine_handle<> suspended) {
+  leaf_ = suspended;
+  sleep_.start(*loop_, when);
+  if (must_cancel_ && sleep_.cancel()) must_cancel_ = false;
+}
+
+void TaskBase::deliver_pending_cancel() {
+  if (!must_cancel_) return;
+  must_cancel_ = false;
+  throw CancelledError(cancel_message());
+}
+
+void TaskBase::finish_sleep() {
+  const bool was_cancelled = sleep_.state() == SleepTimer::State::cancelled;
+  sleep_.reset();
+  deliver_pending_cancel();
+  if (was_cancelled) throw CancelledError(cancel_message());
+}
+
+void TaskBase::abandon() noexcept {
+  try {
+    fmt::print(stderr, "Task was destroyed but it is pending: {}\n", describe());
+  } catch (...) {
+  }
+  clear_done_callbacks();
+  if (fut_waiter_ != nullptr) fut_waiter_->remove_done_callback(*this);
+  fut_waiter_ = nullptr;
+  sleep_.reset();
+  drop_ref();  // the loop's reference
+}
+
+}  // namespace detail
+}  // namespace aio
