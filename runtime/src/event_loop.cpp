@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <cmath>
 #include <vector>
 
 #include "aio/task.hpp"
@@ -28,7 +29,7 @@ EventLoop::~EventLoop() {
 detail::FunctionHandle& EventLoop::schedule_function(std::function<void()> function, double when) {
   if (closed_) throw RuntimeError("Event loop is closed");
   auto* handle = new detail::FunctionHandle(*this, std::move(function), when);
-  if (when == no_deadline) {
+  if (std::isnan(when)) {  // no_deadline
     schedule(*handle);
   } else {
     schedule_timer(*handle, when);

@@ -28,7 +28,7 @@ std::exception_ptr FutureBase::exception() {
 
 void FutureBase::check_result() {
   if (cancelled()) std::rethrow_exception(exception_);
-  if (!done()) throw InvalidStateError("Result is not ready.");
+  if (!done()) throw InvalidStateError("Result is not set.");
   exception_retrieved_ = true;
   if (exception_) std::rethrow_exception(exception_);
 }

@@ -151,11 +151,10 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
   owner_ = this;
   loop_ = &loop;
   leaf_ = coroutine();
-  if (name.empty()) {
-    number_ = ++task_counter;
-  } else {
-    name_ = std::make_unique<std::string>(std::move(name));
-  }
+  // asyncio.create_task numbers the task first and renames it afterwards, so a
+  // named task uses up a number too.
+  number_ = ++task_counter;
+  if (!name.empty()) name_ = std::make_unique<std::string>(std::move(name));
   add_ref();  // the loop keeps every pending task alive, as CPython's callbacks do
   loop.add_pending_task(*this);
   loop.schedule(*this);

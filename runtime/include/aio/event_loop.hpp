@@ -6,6 +6,7 @@
 
 #include <exception>
 #include <functional>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -98,7 +99,9 @@ class EventLoop {
   void for_each_pending_task(Visit visit) const;
 
  private:
-  static constexpr double no_deadline = -1.0;
+  // Marks a call_soon callback. NaN, because every number is a deadline call_at may
+  // be given (a negative one is simply overdue).
+  static constexpr double no_deadline = std::numeric_limits<double>::quiet_NaN();
 
   template <class F, class... Args>
   static std::function<void()> bind(F&& function, Args&&... args) {

@@ -110,9 +110,9 @@ class FutureCore : public FutureBase, public ResultSlot<T> {
   using FutureBase::FutureBase;
 
   template <class U = T>
-  requires(!std::is_void_v<U>) void set_result(U&& value) {
+  requires(!std::is_void_v<U>) void set_result(U&& result) {
     throw_if_done();
-    this->value.emplace(std::forward<U>(value));
+    this->value.emplace(std::forward<U>(result));
     complete(FutureState::finished);
   }
   void set_result() requires std::is_void_v<T> {
@@ -205,8 +205,8 @@ class Future {
   ~Future() { core_->drop_ref(); }
 
   template <class U = T>
-  requires(!std::is_void_v<U>) void set_result(U&& value) {
-    core_->set_result(std::forward<U>(value));
+  requires(!std::is_void_v<U>) void set_result(U&& result) {
+    core_->set_result(std::forward<U>(result));
   }
   void set_result() requires std::is_void_v<T> { core_->set_result(); }
   void set_exception(std::exception_ptr error) { core_->set_exception(std::move(error)); }

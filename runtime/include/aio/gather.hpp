@@ -10,10 +10,10 @@
 ///   then gets CancelledError even if every child swallowed its cancellation.
 /// - With `aio::return_exceptions`, errors become Outcome values instead.
 
-#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -42,11 +42,11 @@ class GatheringFuture final : public FutureCore<R> {
 
   /// Registers on every distinct child; a gather of nothing is done at once.
   void start() {
-    std::vector<TaskBase*> distinct;
+    std::vector<TaskBase*> distinct;  // in argument order
+    std::unordered_set<TaskBase*> seen;  // Python's gather also skips repeats
+    seen.reserve(children_size());
     for_each_child([&](TaskBase& child) {
-      if (std::find(distinct.begin(), distinct.end(), &child) == distinct.end()) {
-        distinct.push_back(&child);
-      }
+      if (seen.insert(&child).second) distinct.push_back(&child);
     });
     watchers_ = std::make_unique<Watcher[]>(distinct.size());
     pending_ = distinct.size();
@@ -79,6 +79,14 @@ class GatheringFuture final : public FutureCore<R> {
     void retain() noexcept override { gather->add_ref(); }
     void release() noexcept override { gather->drop_ref(); }
   };
+
+  std::size_t children_size() const {
+    if constexpr (requires { children_.size(); }) {
+      return children_.size();
+    } else {
+      return std::tuple_size_v<Children>;
+    }
+  }
 
   template <class Visit>
   void for_each_child(Visit visit) {
@@ -155,11 +163,12 @@ Future<R> start_gather(Children children, bool return_exceptions, Collect collec
 }  // namespace detail
 
 /// Runs the tasks concurrently; the result is a tuple in argument order.
+/// (The braces matter: they create the tasks left to right, as Python does.)
 template <class... Ts>
 Future<std::tuple<ValueOrNone<Ts>...>> gather(Task<Ts>... awaitables) {
   using Result = std::tuple<ValueOrNone<Ts>...>;
   return detail::start_gather<Result>(
-      std::tuple<Task<Ts>...>(detail::ensure_task(std::move(awaitables))...), false,
+      std::tuple<Task<Ts>...>{detail::ensure_task(std::move(awaitables))...}, false,
       [](auto& children) {
         return std::apply([](auto&... child) { return Result{detail::value_of(child)...}; },
                           children);
@@ -171,7 +180,7 @@ template <class... Ts>
 Future<std::tuple<Outcome<Ts>...>> gather(ReturnExceptions, Task<Ts>... awaitables) {
   using Result = std::tuple<Outcome<Ts>...>;
   return detail::start_gather<Result>(
-      std::tuple<Task<Ts>...>(detail::ensure_task(std::move(awaitables))...), true,
+      std::tuple<Task<Ts>...>{detail::ensure_task(std::move(awaitables))...}, true,
       [](auto& children) {
         return std::apply([](auto&... child) { return Result{detail::outcome_of(child)...}; },
                           children);

@@ -19,6 +19,7 @@ class Selector {
 
  private:
   int epoll_fd_;
+  int registered_ = 0;  // descriptors being watched; none until streams register some
 };
 
 }  // namespace aio::detail
