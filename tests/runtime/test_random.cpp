@@ -18,8 +18,7 @@ namespace {
 
 std::vector<double> draws(aio::Random& rng, int count) {
   std::vector<double> out;
-  for (int i = 0; i < count; ++i)
-    out.push_back(rng.random());
+  for (int i = 0; i < count; ++i) out.push_back(rng.random());
   return out;
 }
 
@@ -74,8 +73,7 @@ TEST(Random, DefaultConstructedIsSeed0AndSeedRestarts) {
 TEST(Random, Uniform) {
   aio::Random rng(42);
   std::vector<double> got;
-  for (int i = 0; i < 5; ++i)
-    got.push_back(rng.uniform(0.2, 1.0));
+  for (int i = 0; i < 5; ++i) got.push_back(rng.uniform(0.2, 1.0));
   EXPECT_EQ(got, (std::vector<double>{0.711541438766307, 0.22000860417813356, 0.42002345469529545,
                                       0.3785685905190582, 0.78917697133121}));
 }
@@ -84,8 +82,7 @@ TEST(Random, Uniform) {
 TEST(Random, RandintDie) {
   aio::Random rng(42);
   std::vector<std::int64_t> got;
-  for (int i = 0; i < 20; ++i)
-    got.push_back(rng.randint(1, 6));
+  for (int i = 0; i < 20; ++i) got.push_back(rng.randint(1, 6));
   EXPECT_EQ(got, (std::vector<std::int64_t>{6, 1, 1, 6, 3, 2, 2, 2, 6, 1,  //
                                             6, 6, 5, 1, 5, 4, 1, 1, 1, 2}));
 }
@@ -95,8 +92,7 @@ TEST(Random, RandintDie) {
 TEST(Random, RandintWide) {
   aio::Random rng(42);
   std::vector<std::int64_t> got;
-  for (int i = 0; i < 5; ++i)
-    got.push_back(rng.randint(0, 1'000'000'000'000));
+  for (int i = 0; i < 5; ++i) got.push_back(rng.randint(0, 1'000'000'000'000));
   EXPECT_EQ(got, (std::vector<std::int64_t>{123005401501, 811856239313, 267469214295, 151282538206,
                                             114832269481}));
 }
@@ -106,8 +102,7 @@ TEST(Random, RandintWide) {
 TEST(Random, Randrange) {
   aio::Random rng(42);
   std::vector<std::int64_t> got;
-  for (int i = 0; i < 10; ++i)
-    got.push_back(rng.randrange(-5, 5));
+  for (int i = 0; i < 10; ++i) got.push_back(rng.randrange(-5, 5));
   EXPECT_EQ(got, (std::vector<std::int64_t>{-4, -5, -1, -2, -2, -3, -4, 3, -4, 4}));
   EXPECT_EQ(rng.randrange(1000), 432);
   EXPECT_EQ(rng.randrange(1000), 32);
@@ -169,8 +164,7 @@ TEST(Random, Choice) {
   const std::vector<std::string> words{"alpha", "beta", "gamma", "delta", "epsilon"};
   aio::Random rng(42);
   std::vector<std::string> got;
-  for (int i = 0; i < 8; ++i)
-    got.push_back(rng.choice(words));
+  for (int i = 0; i < 8; ++i) got.push_back(rng.choice(words));
   EXPECT_EQ(got, (std::vector<std::string>{"alpha", "alpha", "gamma", "beta", "beta", "beta",
                                            "alpha", "epsilon"}));
   // choice returns a reference into the sequence, not a copy. Python's ninth choice is

@@ -177,10 +177,20 @@ class FutureAwaiter;
 
 }  // namespace detail
 
-/// Identifies a done callback so it can be removed again.
+/// Identifies a done callback so it can be removed again. It holds a reference:
+/// were the callback freed while an id survives, a new callback could take its
+/// address and a stale id would remove that one instead.
 class CallbackId {
  public:
-  explicit CallbackId(detail::Callback* callback) noexcept : callback_(callback) {}
+  explicit CallbackId(detail::Callback* callback) noexcept : callback_(callback) {
+    callback_->retain();
+  }
+  CallbackId(const CallbackId& other) noexcept : CallbackId(other.callback_) {}
+  CallbackId& operator=(CallbackId other) noexcept {
+    std::swap(callback_, other.callback_);
+    return *this;
+  }
+  ~CallbackId() { callback_->release(); }
   detail::Callback* get() const noexcept { return callback_; }
 
  private:

@@ -42,7 +42,7 @@ class GatheringFuture final : public FutureCore<R> {
 
   /// Registers on every distinct child; a gather of nothing is done at once.
   void start() {
-    std::vector<TaskBase*> distinct;  // in argument order
+    std::vector<TaskBase*> distinct;     // in argument order
     std::unordered_set<TaskBase*> seen;  // Python's gather also skips repeats
     seen.reserve(children_size());
     for_each_child([&](TaskBase& child) {

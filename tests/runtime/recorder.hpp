@@ -1,0 +1,54 @@
+#pragma once
+/// \file recorder.hpp
+/// What the runtime tests share. A test program records what happens, in the
+/// order it happens, and the test compares the whole sequence with the lines
+/// the equivalent Python program prints under CPython 3.11.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aio/clock.hpp"
+
+namespace aio_test {
+
+/// The tests always run on the virtual clock: CTest sets AIO_CLOCK=virtual, and
+/// this makes a test program run by hand behave the same (and just as fast).
+inline const bool virtual_clock_selected = [] {
+  aio::use_clock(aio::ClockKind::virtual_);
+  return true;
+}();
+
+using Events = std::vector<std::string>;
+
+/// Collects events. Coroutines get it by pointer (coroutine parameters are
+/// taken by value), callbacks through note().
+class Recorder {
+ public:
+  void add(std::string event) { events_.push_back(std::move(event)); }
+
+  /// A callback that records `event` when it runs: `loop.call_soon(log.note("a"))`
+  /// is the C++ for `loop.call_soon(print, "a")`.
+  auto note(std::string event) {
+    return [this, event = std::move(event)] {
+      add(event);
+    };
+  }
+
+  const Events& events() const noexcept { return events_; }
+
+ private:
+  Events events_;
+};
+
+/// Runs `body` and returns what it wrote to standard error.
+template <class Body>
+std::string capture_stderr(Body body) {
+  testing::internal::CaptureStderr();
+  body();
+  return testing::internal::GetCapturedStderr();
+}
+
+}  // namespace aio_test

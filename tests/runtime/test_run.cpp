@@ -1,0 +1,221 @@
+// aio::run and EventLoop::run_until_complete: the result or the exception of main, what
+// happens to the tasks main leaves behind, and running inside a running loop.
+//
+// Each ordering test quotes the Python program whose output it asserts (every program starts
+// with `import asyncio`; run them with python3 3.11). The C++ records events where the Python
+// prints lines.
+#include <gtest/gtest.h>
+
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+#include "aio/aio.hpp"
+#include "recorder.hpp"
+
+namespace {
+
+using aio_test::Events;
+using aio_test::Recorder;
+
+aio::Task<int> answer() {
+  co_await aio::sleep(0.1);
+  co_return 42;
+}
+
+aio::Task<int> fail() {
+  co_await aio::sleep(0);
+  throw std::runtime_error("boom");
+}
+
+// async def answer(): await asyncio.sleep(0.1); return 42
+// async def fail(): await asyncio.sleep(0); raise ValueError("boom")
+// print(asyncio.run(answer()))
+// try: asyncio.run(fail())
+// except ValueError as e: print("ValueError:", e)
+// print(asyncio.run(answer()))             # 42 / ValueError: boom / 42
+TEST(Run, ReturnsTheResultOrRethrowsAndCanBeCalledAgain) {
+  EXPECT_EQ(aio::run(answer()), 42);
+  try {
+    aio::run(fail());
+    ADD_FAILURE() << "aio::run(fail()) returned";
+  } catch (const std::runtime_error& error) {
+    EXPECT_STREQ(error.what(), "boom");
+  }
+  EXPECT_EQ(aio::run(answer()), 42);
+  EXPECT_EQ(aio::running_loop(), nullptr);
+}
+
+aio::Task<void> cancel_main() {
+  aio::current_task()->cancel("");
+  co_await aio::sleep(0);
+}
+
+// async def main():
+//     asyncio.current_task().cancel(); await asyncio.sleep(0)
+// try: asyncio.run(main())
+// except asyncio.CancelledError: print("CancelledError")
+TEST(Run, RethrowsCancelledErrorWhenMainIsCancelled) {
+  EXPECT_THROW(aio::run(cancel_main()), aio::CancelledError);
+}
+
+aio::Task<void> background(Recorder* log, std::string name, double cleanup_delay) {
+  std::exception_ptr cancelled;
+  try {
+    co_await aio::sleep(10);
+  } catch (const aio::CancelledError&) {
+    cancelled = std::current_exception();
+  }
+  if (!cancelled) co_return;
+  // C++ cannot co_await inside a catch block, so the cleanup comes after it. It may await:
+  // aio::run keeps the loop running until the cleanup is over.
+  co_await aio::sleep(cleanup_delay);
+  log->add(name + " cleanup finished");
+  if (cancelled) std::rethrow_exception(cancelled);
+}
+
+aio::Task<int> leave_tasks_behind(Recorder* log) {
+  aio::Task<void> a = aio::create_task(background(log, "a", 0.2));
+  aio::Task<void> b = aio::create_task(background(log, "b", 0.1));
+  co_await aio::sleep(0);
+  log->add("main returns");
+  co_return 42;
+}
+
+// async def background(name, cleanup_delay):
+//     try: await asyncio.sleep(10)
+//     except asyncio.CancelledError:
+//         await asyncio.sleep(cleanup_delay); print(name, "cleanup finished"); raise
+// async def main():
+//     asyncio.create_task(background("a", 0.2)); asyncio.create_task(background("b", 0.1))
+//     await asyncio.sleep(0); print("main returns"); return 42
+// print("run returned", asyncio.run(main()))
+// prints: main returns / b cleanup finished / a cleanup finished / run returned 42
+// (CPython cancels the leftover tasks in the order of a set, which is unspecified; the
+// runtime cancels them in creation order. The program above does not depend on it.)
+TEST(Run, CancelsLeftoverTasksAndWaitsForTheirCleanup) {
+  Recorder log;
+  const double t0 = aio::perf_counter();
+  const int result = aio::run(leave_tasks_behind(&log));
+  log.add("run returned " + std::to_string(result));
+  EXPECT_EQ(log.events(), (Events{"main returns", "b cleanup finished", "a cleanup finished",
+                                  "run returned 42"}));
+  EXPECT_NEAR(aio::perf_counter() - t0, 0.2, 1e-9) << "the ten-second sleeps were cancelled";
+}
+
+aio::Task<void> bad_cleanup() {
+  try {
+    co_await aio::sleep(10);
+  } catch (const aio::CancelledError&) {
+    throw std::runtime_error("cleanup failed");
+  }
+}
+
+aio::Task<void> leave_bad_cleanup() {
+  aio::Task<void> leftover = aio::create_task(bad_cleanup());
+  co_await aio::sleep(0);
+}
+
+// async def bad_cleanup():
+//     try: await asyncio.sleep(10)
+//     except asyncio.CancelledError: raise ValueError("cleanup failed")
+// async def main():
+//     asyncio.create_task(bad_cleanup()); await asyncio.sleep(0)
+// asyncio.run(main())      # stderr: unhandled exception during asyncio.run() shutdown ...
+TEST(Run, LeftoverTaskFailingDuringShutdownIsReported) {
+  aio::detail::reset_task_counter();
+  const std::string errors = aio_test::capture_stderr([] { aio::run(leave_bad_cleanup()); });
+  EXPECT_EQ(errors,
+            "unhandled exception during aio::run() shutdown: <Task 'Task-2' coro=bad_cleanup()>: "
+            "std::runtime_error: cleanup failed\n");
+}
+
+aio::Task<int> inner() {
+  co_return 1;
+}
+
+aio::Task<void> nested_run(Recorder* log) {
+  try {
+    aio::run(inner());
+  } catch (const aio::RuntimeError& error) {
+    log->add(error.what());
+  }
+  co_return;
+}
+
+// async def inner(): return 1
+// async def main():
+//     try: asyncio.run(inner())
+//     except RuntimeError as e: print(e)
+// asyncio.run(main())
+// try: asyncio.get_running_loop()
+// except RuntimeError as e: print(e)
+// prints: asyncio.run() cannot be called from a running event loop / no running event loop
+// stderr: RuntimeWarning: coroutine 'inner' was never awaited
+TEST(Run, RunInsideARunningLoopIsAnError) {
+  Recorder log;
+  const std::string errors = aio_test::capture_stderr([&] { aio::run(nested_run(&log)); });
+  try {
+    aio::get_running_loop();
+  } catch (const aio::RuntimeError& error) {
+    log.add(error.what());
+  }
+  EXPECT_EQ(log.events(), (Events{"aio::run() cannot be called from a running event loop",
+                                  "no running event loop"}));
+  EXPECT_EQ(errors, "RuntimeWarning: coroutine 'inner' was never awaited\n");
+}
+
+aio::Task<void> stop_the_loop(Recorder* log) {
+  aio::get_running_loop().stop();
+  try {
+    co_await aio::sleep(1);
+  } catch (const aio::CancelledError&) {
+    log->add("main cancelled at shutdown");
+    throw;
+  }
+}
+
+// async def main():
+//     asyncio.get_running_loop().stop()
+//     try: await asyncio.sleep(1)
+//     except asyncio.CancelledError: print("main cancelled at shutdown"); raise
+// try: asyncio.run(main())
+// except RuntimeError as e: print(e)
+// prints: main cancelled at shutdown / Event loop stopped before Future completed.
+TEST(Run, StoppingTheLoopBeforeMainFinishesIsAnError) {
+  Recorder log;
+  try {
+    aio::run(stop_the_loop(&log));
+  } catch (const aio::RuntimeError& error) {
+    log.add(error.what());
+  }
+  EXPECT_EQ(log.events(),
+            (Events{"main cancelled at shutdown", "Event loop stopped before Future completed."}));
+}
+
+aio::Task<void> forever() {
+  co_await aio::sleep(10);
+}
+
+aio::Task<int> leave_one_pending() {
+  aio::Task<void> pending = aio::create_task(forever());
+  co_await aio::sleep(0);
+  co_return 7;
+}
+
+// async def forever(): await asyncio.sleep(10)
+// async def main():
+//     asyncio.create_task(forever()); await asyncio.sleep(0); return 7
+// loop = asyncio.new_event_loop(); print(loop.run_until_complete(main())); loop.close()
+// prints 7; the leftover task is not cancelled, and CPython reports "Task was destroyed but it
+// is pending!" when it is garbage collected. The runtime reports it when the loop closes.
+TEST(Run, RunUntilCompleteLeavesOtherTasksPending) {
+  aio::detail::reset_task_counter();
+  aio::EventLoop loop;
+  EXPECT_EQ(loop.run_until_complete(leave_one_pending()), 7);
+  EXPECT_FALSE(loop.is_running());
+  const std::string errors = aio_test::capture_stderr([&] { loop.close(); });
+  EXPECT_EQ(errors, "Task was destroyed but it is pending: <Task 'Task-2' coro=forever()>\n");
+}
+
+}  // namespace
