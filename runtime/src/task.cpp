@@ -76,6 +76,10 @@ void reset_task_counter() noexcept {
   task_counter = 0;
 }
 
+void skip_task_numbers(std::uint64_t count) noexcept {
+  task_counter += count;
+}
+
 TaskBase& running_task() {
   TaskBase* task = aio::current_task();
   if (task == nullptr) throw RuntimeError("co_await is only possible inside a running task");

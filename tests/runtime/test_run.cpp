@@ -218,4 +218,17 @@ TEST(Run, RunUntilCompleteLeavesOtherTasksPending) {
   EXPECT_EQ(errors, "Task was destroyed but it is pending: <Task 'Task-2' coro=forever()>\n");
 }
 
+aio::Task<std::string> own_name() {
+  co_return aio::current_task()->name();
+}
+
+// async def own_name(): return asyncio.current_task().get_name()
+// print(asyncio.run(own_name()), asyncio.run(own_name()))    # Task-1 Task-4
+// (asyncio.run's shutdown runs two more tasks, which take Task-2 and Task-3.)
+TEST(Run, TaskNumbersAdvanceAsCPythonsShutdownTasksDo) {
+  aio::detail::reset_task_counter();
+  EXPECT_EQ(aio::run(own_name()), "Task-1");
+  EXPECT_EQ(aio::run(own_name()), "Task-4");
+}
+
 }  // namespace

@@ -41,6 +41,9 @@ T run(Task<T> main) {
     EventLoop& loop;
     ~Shutdown() {
       detail::cancel_all_tasks(loop);
+      // asyncio.run then runs shutdown_asyncgens() and shutdown_default_executor()
+      // as two tasks; their numbers are taken so later task names agree.
+      detail::skip_task_numbers(2);
       loop.close();
     }
   } shutdown{loop};

@@ -167,6 +167,9 @@ void free_frame(void* frame, std::size_t size) noexcept;
 /// Resets the Task-N counter (chapter programs do it before each section, so a
 /// section prints the same task names however it is run).
 void reset_task_counter() noexcept;
+/// Consumes `count` task numbers, for the tasks CPython creates behind the
+/// scenes, so that later default names match Python's.
+void skip_task_numbers(std::uint64_t count) noexcept;
 
 /// `return_value` and `return_void` may not both exist in a promise, so each
 /// kind of coroutine gets the one it needs from this base.
