@@ -7,4 +7,6 @@ set(AIO_CHAPTERS
   03_event_loop
   04_tasks
   05_waiting_for_many
+  07_synchronization
+  08_queues
 )

@@ -12,6 +12,7 @@ namespace {
 
 thread_local EventLoop* running_loop_in_thread = nullptr;
 bool default_debug = false;
+std::uint64_t loops_created = 0;
 
 // CPython treats timers due within the clock's resolution as due now.
 constexpr double clock_resolution = 1e-9;
@@ -20,7 +21,7 @@ constexpr double maximum_select_timeout = 24 * 3600;
 
 }  // namespace
 
-EventLoop::EventLoop() : debug_(default_debug) {}
+EventLoop::EventLoop() : debug_(default_debug), serial_(++loops_created) {}
 
 EventLoop::~EventLoop() {
   if (!closed_) close();

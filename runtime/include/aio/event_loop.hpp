@@ -4,6 +4,7 @@
 /// Each iteration (`run_once`) moves due timers to the ready queue and runs
 /// exactly the callbacks that were ready when the iteration began.
 
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -70,6 +71,9 @@ class EventLoop {
   void close();
   bool is_running() const noexcept { return running_; }
   bool is_closed() const noexcept { return closed_; }
+  /// Distinct for every loop the process creates, even when a new loop takes
+  /// the address of an old one (as successive aio::run calls do).
+  std::uint64_t serial() const noexcept { return serial_; }
 
   /// Debug mode reports callbacks that hold the loop longer than
   /// slow_callback_duration seconds of loop time.
@@ -127,6 +131,7 @@ class EventLoop {
   bool stopping_ = false;
   bool closed_ = false;
   bool debug_;
+  std::uint64_t serial_;
 };
 
 /// The loop running in this thread; throws RuntimeError when there is none
