@@ -20,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmark_support import cpp_medians
+
 HERE = Path(__file__).resolve().parent
 
 # (workload, unit, C++ benchmark, C++ counter, scale, Python key, target)
@@ -63,26 +65,8 @@ ROWS += [
 ]
 
 
-def short_name(run_name):
-    """'BM_switch/tasks:2/min_time:0.200/manual_time' -> 'BM_switch/tasks:2'."""
-    options = ("min_time:", "iterations:", "repeats:", "manual_time", "real_time", "threads:")
-    return "/".join(part for part in run_name.split("/") if not part.startswith(options))
 
 
-def run_cpp(binary, repetitions):
-    """{run name: {counter: median}} and the context, from the C++ program."""
-    command = [str(binary), "--benchmark_format=json",
-               f"--benchmark_repetitions={repetitions}"]
-    print("$", shlex.join(command), flush=True)
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
-    report = json.loads(done.stdout)
-    medians = {}
-    for entry in report["benchmarks"]:
-        # With one repetition there are no aggregates: the single run is the median.
-        is_median = entry.get("aggregate_name") == "median"
-        if is_median or (repetitions == 1 and entry.get("run_type") == "iteration"):
-            medians[short_name(entry["run_name"])] = entry
-    return medians, report.get("context", {})
 
 
 def run_python(script, extra_args):
@@ -141,7 +125,7 @@ def main():
 
     cpp, context, python, python_info = {}, {}, {}, {}
     try:
-        cpp, context = run_cpp(args.binary, args.repetitions)
+        cpp, context = cpp_medians(args.binary, args.repetitions, echo=True)
     except (OSError, subprocess.CalledProcessError, json.JSONDecodeError, KeyError) as error:
         print(f"compare: the C++ benchmarks did not run: {error}", file=sys.stderr)
     try:

@@ -16,8 +16,10 @@
 // script measures the same span.
 
 #include <benchmark/benchmark.h>
+
 #include <malloc.h>
 #include <unistd.h>
+#include "benchmark_support.hpp"
 
 #include <aio/aio.hpp>
 
@@ -92,11 +94,9 @@ void operator delete[](void* block, std::size_t) noexcept {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bench::Clock;
+using bench::report_time_per_item;
+using bench::seconds_since;
 
 /// Resident set size of this process, from /proc/self/statm.
 std::int64_t resident_bytes() {
@@ -108,14 +108,6 @@ std::int64_t resident_bytes() {
   std::fclose(statm);
   if (read != 2) return 0;
   return static_cast<std::int64_t>(resident_pages) * sysconf(_SC_PAGESIZE);
-}
-
-/// Reports `items` per iteration as a time per item ("per_task": 41.3ns).
-void report_time_per_item(benchmark::State& state, std::int64_t items, const char* name) {
-  const auto total = static_cast<double>(state.iterations() * items);
-  state.SetItemsProcessed(state.iterations() * items);
-  state.counters[name] =
-      benchmark::Counter(total, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // ---- The coroutines being measured -------------------------------------------

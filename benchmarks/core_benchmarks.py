@@ -23,10 +23,11 @@ import asyncio
 import gc
 import json
 import os
-import statistics
 import sys
 import time
 import tracemalloc
+
+from benchmark_support import median_seconds
 
 NAP = 0.01  # every sleeping task sleeps 10 ms
 SWITCHES_PER_RUN = 100_000
@@ -118,21 +119,6 @@ async def hold_sleeping_tasks(count, use_tracemalloc):
 
 # ---- running the samples ------------------------------------------------------------
 
-def median_seconds(make_coroutine, repeats, keep_gc):
-    """Median over `repeats` samples, each one asyncio.run of a fresh coroutine
-    that returns the seconds it measured."""
-    samples = []
-    for _ in range(repeats):
-        gc.collect()
-        was_enabled = gc.isenabled()
-        if not keep_gc:
-            gc.disable()
-        try:
-            samples.append(asyncio.run(make_coroutine()))
-        finally:
-            if was_enabled:
-                gc.enable()
-    return statistics.median(samples)
 
 
 def run_all(args, say):

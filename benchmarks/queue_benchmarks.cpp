@@ -18,6 +18,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "benchmark_support.hpp"
+
 #include <aio/aio.hpp>
 #include <aio/queue.hpp>
 
@@ -27,19 +29,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Reports `items` per iteration as a time per item ("per_item": 41.3ns).
-void report_time_per_item(benchmark::State& state, std::int64_t items, const char* name) {
-  const auto total = static_cast<double>(state.iterations() * items);
-  state.SetItemsProcessed(state.iterations() * items);
-  state.counters[name] =
-      benchmark::Counter(total, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-}
+using bench::Clock;
+using bench::report_time_per_item;
+using bench::seconds_since;
 
 // ---- ping-pong: one item bouncing between two tasks -------------------------------
 

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
-import statistics
-import subprocess
 import sys
 import time
+
+from benchmark_support import cpp_medians, median_seconds
 
 ROUNDS = 100_000  # ping-pong round trips and bounded hand-offs per sample
 PAIRS = 200_000  # nowait pairs (and items of the batches) per sample; C++ does 1e6
@@ -125,19 +124,6 @@ async def nowait_batches(queue_class, count):
 
 # ---- running the samples -------------------------------------------------------------------
 
-def median_seconds(make_coroutine, repeats, keep_gc):
-    samples = []
-    for _ in range(repeats):
-        gc.collect()
-        was_enabled = gc.isenabled()
-        if not keep_gc:
-            gc.disable()
-        try:
-            samples.append(asyncio.run(make_coroutine()))
-        finally:
-            if was_enabled:
-                gc.enable()
-    return statistics.median(samples)
 
 
 # (key, label, make coroutine, items per sample, C++ benchmark, C++ counter)
@@ -173,18 +159,12 @@ def run_python(args, say):
 
 def run_cpp(binary, repetitions):
     """Medians of the C++ program's repetitions, in ns, keyed like the Python results."""
-    command = [binary, "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
-               "--benchmark_report_aggregates_only=true"]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    medians = {}
-    for bench in json.loads(output)["benchmarks"]:
-        if bench.get("aggregate_name") != "median":
-            continue
-        name = bench["name"].split("/")[0]
-        for key, _, _, _, cpp_name, counter in WORKLOADS:
-            if name == cpp_name and counter in bench:
-                medians[key] = bench[counter] * 1e9
-    return medians
+    medians, _ = cpp_medians(binary, repetitions)
+    by_name = {name.split("/")[0]: entry for name, entry in medians.items()}
+    return {key: by_name[cpp_name][counter] * 1e9
+            for key, _, _, _, cpp_name, counter in WORKLOADS
+            if counter in by_name.get(cpp_name, {})}
+
 
 
 def main():

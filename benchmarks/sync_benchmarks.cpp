@@ -19,6 +19,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "benchmark_support.hpp"
+
 #include <aio/aio.hpp>
 #include <aio/lock.hpp>
 #include <aio/semaphore.hpp>
@@ -30,19 +32,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Reports `items` per iteration as a time per item ("per_op": 4.1ns).
-void report_time_per_item(benchmark::State& state, std::int64_t items, const char* name) {
-  const auto total = static_cast<double>(state.iterations() * items);
-  state.SetItemsProcessed(state.iterations() * items);
-  state.counters[name] =
-      benchmark::Counter(total, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-}
+using bench::Clock;
+using bench::report_time_per_item;
+using bench::seconds_since;
 
 // ---- uncontended: one task takes and gives back a free lock ------------------------------
 

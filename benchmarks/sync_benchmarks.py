@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
-import statistics
-import subprocess
 import sys
 import time
+
+from benchmark_support import cpp_medians, median_seconds
 
 UNCONTENDED_PER_RUN = 1_000_000
 HANDOFF_TASKS = 10_000
@@ -96,19 +95,6 @@ CPP_COUNTERS = {"lock_uncontended": "per_op", "lock_scoped": "per_op",
                 f"lock_handoff/{HANDOFF_TASKS}": "per_handoff"}
 
 
-def median_seconds(make_coroutine, repeats, keep_gc):
-    samples = []
-    for _ in range(repeats):
-        gc.collect()
-        was_enabled = gc.isenabled()
-        if not keep_gc:
-            gc.disable()
-        try:
-            samples.append(asyncio.run(make_coroutine()))
-        finally:
-            if was_enabled:
-                gc.enable()
-    return statistics.median(samples)
 
 
 def run_python(args):
@@ -119,19 +105,10 @@ def run_python(args):
 
 def run_cpp(program):
     """{key: ns per operation}: the medians of 5 repetitions of the C++ program."""
-    output = subprocess.run(
-        [program, "--benchmark_format=json", "--benchmark_repetitions=5",
-         "--benchmark_report_aggregates_only=true"],
-        check=True, capture_output=True, text=True).stdout
-    results = {}
-    for row in json.loads(output)["benchmarks"]:
-        if row.get("aggregate_name") != "median":
-            continue
-        key = row["run_name"].removesuffix("/manual_time")
-        counter = CPP_COUNTERS.get(key)
-        if counter is not None:
-            results[key] = row[counter] * 1e9  # Google Benchmark reports seconds
-    return results
+    medians, _ = cpp_medians(program, 5)
+    return {key: medians[key][counter] * 1e9  # Google Benchmark reports seconds
+            for key, counter in CPP_COUNTERS.items() if counter in medians.get(key, {})}
+
 
 
 def main():
