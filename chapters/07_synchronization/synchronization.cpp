@@ -12,11 +12,6 @@
 #include <fmt/core.h>
 
 #include <aio/aio.hpp>
-#include <aio/barrier.hpp>
-#include <aio/condition.hpp>
-#include <aio/event.hpp>
-#include <aio/lock.hpp>
-#include <aio/semaphore.hpp>
 #include <algorithm>
 #include <cstddef>
 #include <stdexcept>
@@ -252,6 +247,47 @@ void event_pipeline() {
   aio::run(run_pipeline());
 }
 //! [event_pipeline]
+
+//! [event_timeouts]
+// event.wait() returns an awaiter, not a coroutine: wait_for() takes a task
+// (it has to cancel what it waits for on timeout), so wrap the wait in one.
+aio::Task<bool> wait_for_event(aio::Event* event) {
+  co_return co_await event->wait();
+}
+
+aio::Task<> wait_at_most(std::string name, aio::Event& event, double seconds, double start) {
+  fmt::print("[{:.1f}s] {}: waiting for the event, at most {:.1f}s\n", since(start), name, seconds);
+  try {
+    co_await aio::wait_for(wait_for_event(&event), seconds);
+    fmt::print("[{:.1f}s] {}: event received\n", since(start), name);
+  } catch (const aio::TimeoutError&) {
+    fmt::print("[{:.1f}s] {}: timed out, gave up waiting\n", since(start), name);
+  }
+}
+
+aio::Task<> set_later(std::string name, aio::Event& event, double delay, double start) {
+  co_await aio::sleep(delay);
+  fmt::print("[{:.1f}s] setter: setting {}\n", since(start), name);
+  event.set();
+}
+
+aio::Task<> quick_and_slow() {
+  const double start = aio::perf_counter();
+  aio::Event quick;
+  aio::Event slow;
+  co_await aio::gather(wait_at_most("waiter A", quick, 2.0, start),
+                       wait_at_most("waiter B", slow, 2.0, start),
+                       set_later("the quick event", quick, 1.0, start),
+                       set_later("the slow event", slow, 3.0, start));
+  // The timeout ended waiter B's wait, not the setter: the slow event is set
+  // all the same, with nobody left waiting for it.
+  fmt::print("slow event: is_set() = {}\n", py::repr(slow.is_set()));
+}
+
+void event_timeouts() {
+  aio::run(quick_and_slow());
+}
+//! [event_timeouts]
 
 //! [semaphore_limit]
 aio::Task<> limited_task(std::string name, aio::Semaphore& semaphore, double start) {
@@ -489,6 +525,7 @@ int main(int argc, char** argv) {
                         {"lock_fairness", lock_fairness},
                         {"event_signal", event_signal},
                         {"event_pipeline", event_pipeline},
+                        {"event_timeouts", event_timeouts},
                         {"semaphore_limit", semaphore_limit},
                         {"semaphore_peak", semaphore_peak},
                         {"semaphore_fetch", semaphore_fetch},

@@ -211,6 +211,40 @@ def event_pipeline() -> None:
 # [event_pipeline]
 
 
+# [event_timeouts]
+async def wait_at_most(name: str, event: asyncio.Event, seconds: float, start: float) -> None:
+    print(f"[{since(start):.1f}s] {name}: waiting for the event, at most {seconds:.1f}s")
+    try:
+        await asyncio.wait_for(event.wait(), timeout=seconds)
+        print(f"[{since(start):.1f}s] {name}: event received")
+    except TimeoutError:
+        print(f"[{since(start):.1f}s] {name}: timed out, gave up waiting")
+
+
+async def set_later(name: str, event: asyncio.Event, delay: float, start: float) -> None:
+    await asyncio.sleep(delay)
+    print(f"[{since(start):.1f}s] setter: setting {name}")
+    event.set()
+
+
+async def quick_and_slow() -> None:
+    start = time.perf_counter()
+    quick = asyncio.Event()
+    slow = asyncio.Event()
+    await asyncio.gather(wait_at_most("waiter A", quick, 2.0, start),
+                         wait_at_most("waiter B", slow, 2.0, start),
+                         set_later("the quick event", quick, 1.0, start),
+                         set_later("the slow event", slow, 3.0, start))
+    # The timeout ended waiter B's wait, not the setter: the slow event is
+    # set all the same, with nobody left waiting for it.
+    print(f"slow event: is_set() = {slow.is_set()}")
+
+
+def event_timeouts() -> None:
+    asyncio.run(quick_and_slow())
+# [event_timeouts]
+
+
 # [semaphore_limit]
 async def limited_task(name: str, semaphore: asyncio.Semaphore, start: float) -> None:
     async with semaphore:  # waits while two others hold it
@@ -420,6 +454,7 @@ if __name__ == "__main__":
             ("lock_fairness", lock_fairness),
             ("event_signal", event_signal),
             ("event_pipeline", event_pipeline),
+            ("event_timeouts", event_timeouts),
             ("semaphore_limit", semaphore_limit),
             ("semaphore_peak", semaphore_peak),
             ("semaphore_fetch", semaphore_fetch),

@@ -10,8 +10,6 @@
 #include <fmt/core.h>
 
 #include <aio/aio.hpp>
-#include <aio/lock.hpp>
-#include <aio/queue.hpp>
 #include <deque>
 #include <map>
 #include <optional>

@@ -370,6 +370,24 @@ TEST(Lock, TellsSuccessiveRunsApartEvenAtTheSameAddress) {
                                   "RuntimeError: <aio::Lock> is bound to a different event loop"}));
 }
 
+aio::Task<void> queue_behind(aio::Lock* lock) {
+  co_await lock->acquire();
+}
+
+aio::Task<void> return_with_a_waiter_queued() {
+  aio::Lock lock;
+  co_await lock.acquire();
+  aio::Task<void> waiter = aio::create_task(queue_behind(&lock));
+  co_await aio::sleep(0);  // the waiter queues; then main returns and the lock is gone
+}
+
+// C++ only (in Python the waiter keeps the lock alive): aio::run cancels the leftover
+// waiter after the lock it waits on was destroyed with main's frame. The cancelled waiter
+// must not touch the dead lock (the sanitizer build checks it).
+TEST(Lock, AWaiterCancelledAfterItsLockIsGoneLeavesItAlone) {
+  EXPECT_NO_THROW(aio::run(return_with_a_waiter_queued()));
+}
+
 // ---- the guard ----------------------------------------------------------------------------
 
 static_assert(!std::is_copy_constructible_v<aio::ScopedRelease<aio::Lock>>);
@@ -407,6 +425,37 @@ TEST(Lock, ScopedReleaseIsAMoveOnlyGuardThatReleasesOnce) {
   EXPECT_EQ(log.events(), (Events{"in scope: True True", "moved: False True",
                                   "released early: False False", "after scope: False",
                                   "move-assigned: False True False", "after second scope: False"}));
+}
+
+// ---- a lock destroyed while a task waits on it -------------------------------------------
+
+aio::Task<void> acquirer_reporting_errors(Recorder* log, aio::Lock* lock) {
+  try {
+    co_await lock->acquire();
+    log->add("acquirer has the lock");
+  } catch (const aio::RuntimeError& error) {
+    log->add(std::string("RuntimeError: ") + error.what());
+  }
+}
+
+aio::Task<void> wake_acquirer_then_return(Recorder* log) {
+  aio::Lock lock;
+  co_await lock.acquire();
+  aio::Task<void> acquirer = aio::create_task(acquirer_reporting_errors(log, &lock));
+  co_await aio::sleep(0);
+  lock.release();  // wakes the acquirer, which runs after the lock is gone
+  log->add("main returns");
+}
+
+// No Python twin: in Python the waiting task keeps the lock alive. An acquirer woken by a lock
+// that is then destroyed before the acquirer runs cannot take it: it gets RuntimeError instead
+// of writing to freed memory (run under the sanitizers, this shows it does not touch the lock).
+TEST(Lock, AWaiterWokenByALockDestroyedSinceGetsRuntimeError) {
+  Recorder log;
+  aio::run(wake_acquirer_then_return(&log));
+  EXPECT_EQ(log.events(), (Events{"main returns",
+                                  "RuntimeError: aio primitive destroyed while a task was waiting "
+                                  "on it"}));
 }
 
 }  // namespace

@@ -938,9 +938,9 @@ aio::Task<void> wake_getter_then_return(Recorder* log) {
 TEST(Queue, AGetterWokenByAQueueDestroyedSinceGetsRuntimeError) {
   Recorder log;
   aio::run(wake_getter_then_return(&log));
-  EXPECT_EQ(
-      log.events(),
-      (Events{"main returns", "RuntimeError: aio queue destroyed while a task was waiting on it"}));
+  EXPECT_EQ(log.events(),
+            (Events{"main returns",
+                    "RuntimeError: aio primitive destroyed while a task was waiting on it"}));
 }
 
 }  // namespace

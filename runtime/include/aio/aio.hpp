@@ -19,3 +19,4 @@
 #include "aio/semaphore.hpp"
 #include "aio/sleep.hpp"
 #include "aio/task.hpp"
+#include "aio/wait_for.hpp"

@@ -131,7 +131,11 @@ class FutureCore : public FutureBase, public ResultSlot<T> {
 template <class T, class Core>
 T take_result(Core& core) {
   core.check_result();
-  if constexpr (!std::is_void_v<T>) return *core.value;
+  if constexpr (std::is_copy_constructible_v<T>) {
+    return *core.value;  // every awaiter of a task gets the same value
+  } else if constexpr (!std::is_void_v<T>) {
+    return std::move(*core.value);  // a move-only value can be taken once
+  }
 }
 
 /// A user's done callback: holds the future's handle so the callback gets it.

@@ -53,7 +53,7 @@ class Lock : detail::LoopBound {
         // The waiter is out of the queue. It may have been woken before the
         // cancellation reached it; if the lock is still free, that wake-up
         // goes to the next waiter, so nobody is left waiting on a free lock.
-        if (!lock_->locked_) lock_->wake_up_first();
+        if (!wait_->orphaned() && !lock_->locked_) lock_->wake_up_first();
         throw;
       }
       lock_->locked_ = true;

@@ -1,0 +1,111 @@
+#pragma once
+/// \file wait_for.hpp
+/// `aio::wait_for(task, timeout)`: await a task, but no longer than `timeout`
+/// seconds (`asyncio.wait_for`, as CPython 3.11 writes it).
+///
+/// - A coroutine that is not a task yet becomes one (`ensure_future`).
+/// - On timeout the inner task is cancelled, and wait_for waits until it has
+///   finished its cleanup before it throws TimeoutError. If the inner task
+///   swallows the cancellation and returns, that value is returned instead.
+/// - Cancelling the task that awaits wait_for cancels the inner task too, waits
+///   for it, and lets CancelledError propagate.
+/// - A timeout of zero or less throws TimeoutError at once unless the result is
+///   already there (the inner task is still cancelled and waited for).
+
+#include <chrono>
+#include <exception>
+#include <utility>
+
+#include "aio/errors.hpp"
+#include "aio/event_loop.hpp"
+#include "aio/future.hpp"
+#include "aio/gather.hpp"
+#include "aio/handle.hpp"
+#include "aio/task.hpp"
+
+namespace aio {
+
+namespace detail {
+
+/// `_release_waiter`: wakes whoever awaits `waiter`, unless it is done already.
+inline void release_waiter(Future<void>& waiter) {
+  if (!waiter.done()) waiter.set_result();
+}
+
+/// `_cancel_and_wait`: cancels `inner` and waits until it is done. It waits on
+/// a future of its own rather than on `inner`, so that cancelling the awaiting
+/// task cancels only this wait, not `inner` a second time.
+template <class T>
+Task<void> cancel_and_wait(Task<T> inner) {
+  Future<void> waiter;
+  CallbackId callback = inner.add_done_callback([waiter]() mutable { release_waiter(waiter); });
+  inner.cancel();
+  std::exception_ptr error;  // try/finally: the callback goes whatever happens
+  try {
+    co_await waiter;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  inner.remove_done_callback(callback);
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace detail
+
+/// Awaits `awaitable` for at most `timeout` seconds of loop time; on timeout,
+/// cancels it, waits for it to finish and throws TimeoutError.
+template <class T>
+Task<T> wait_for(Task<T> awaitable, double timeout) {
+  EventLoop& loop = get_running_loop();
+
+  if (timeout <= 0) {
+    Task<T> inner = detail::ensure_task(std::move(awaitable));
+    if (inner.done()) co_return co_await inner;  // result() of a done task
+    co_await detail::cancel_and_wait(inner);
+    // The inner task may have swallowed the cancellation, or failed otherwise.
+    if (inner.cancelled()) throw TimeoutError();
+    co_return co_await inner;
+  }
+
+  // The waiter is released by whichever comes first: the timer or the task.
+  Future<void> waiter(loop);
+  TimerHandle timeout_handle =
+      loop.call_later(timeout, [waiter]() mutable { detail::release_waiter(waiter); });
+  Task<T> inner = detail::ensure_task(std::move(awaitable));
+  CallbackId callback =
+      inner.add_done_callback([waiter]() mutable { detail::release_waiter(waiter); });
+  // try/finally: the timer goes however wait_for ends.
+  struct CancelTimer {
+    TimerHandle& handle;
+    ~CancelTimer() { handle.cancel(); }
+  } cancel_timer{timeout_handle};
+
+  // Wait until the task completes or the timeout fires. C++ cannot co_await in
+  // a catch block, so a cancellation of this wait is kept for after it.
+  std::exception_ptr cancelled;
+  try {
+    co_await waiter;
+  } catch (const CancelledError&) {
+    cancelled = std::current_exception();
+  }
+
+  // Done, even if this wait was cancelled meanwhile: its outcome wins.
+  if (inner.done()) co_return co_await inner;
+
+  inner.remove_done_callback(callback);
+  // The inner task must not be running once wait_for returns (bpo-32751).
+  co_await detail::cancel_and_wait(inner);
+  if (cancelled) std::rethrow_exception(cancelled);
+  // Timed out. The task may have swallowed the cancellation and returned, or
+  // failed with another exception while cleaning up (bpo-40607).
+  if (inner.cancelled()) throw TimeoutError();
+  co_return co_await inner;
+}
+
+/// The same, with the timeout as a std::chrono duration.
+template <class T, class Rep, class Period>
+Task<T> wait_for(Task<T> awaitable, std::chrono::duration<Rep, Period> timeout) {
+  return wait_for(std::move(awaitable), std::chrono::duration<double>(timeout).count());
+}
+
+}  // namespace aio
