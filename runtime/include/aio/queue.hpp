@@ -143,22 +143,56 @@ class BasicQueue : LoopBound {
   /// Items put and not yet marked done with task_done() (`_unfinished_tasks`).
   std::size_t unfinished_tasks() const noexcept { return unfinished_; }
 
+  /// What put() and get() return: `co_await` it. It does not suspend when the
+  /// queue is ready for it; otherwise it first runs CPython's waiting loop
+  /// (`while self.full():` or `while self.empty():`), as a coroutine.
+  class [[nodiscard]] Wait {
+   public:
+    Wait(BasicQueue& queue, bool (BasicQueue::*blocked)() const, WaiterQueue& waiters) noexcept
+        : queue_(queue), blocked_(blocked), waiters_(waiters) {}
+    bool await_ready() const noexcept { return !(queue_.*blocked_)(); }
+    auto await_suspend(std::coroutine_handle<> suspended) {
+      return waiting_.emplace(queue_.wait_while(blocked_, waiters_).operator co_await())
+          .await_suspend(suspended);
+    }
+    void await_resume() {
+      if (waiting_) waiting_->await_resume();
+    }
+
+   protected:
+    BasicQueue& queue_;
+
+   private:
+    bool (BasicQueue::*blocked_)() const;
+    WaiterQueue& waiters_;
+    std::optional<decltype(std::declval<Task<void>>().operator co_await())> waiting_;
+  };
+
+  class [[nodiscard]] Put : public Wait {
+   public:
+    Put(BasicQueue& queue, T item)
+        : Wait(queue, &BasicQueue::full, queue.putters_), item_(std::move(item)) {}
+    void await_resume() {
+      Wait::await_resume();  // a cancelled put throws here: the item is not added
+      this->queue_.put_nowait(std::move(item_));
+    }
+
+   private:
+    T item_;
+  };
+
+  class [[nodiscard]] Get : public Wait {
+   public:
+    explicit Get(BasicQueue& queue) noexcept : Wait(queue, &BasicQueue::empty, queue.getters_) {}
+    T await_resume() {
+      Wait::await_resume();  // a cancelled get throws here: no item is taken
+      return this->queue_.get_nowait();
+    }
+  };
+
   /// Adds `item`, waiting while the queue is full. If the wait is cancelled,
   /// the item is not added.
-  Task<void> put(T item) {
-    while (full()) {
-      QueuedWait putter(putters_, bound_loop("Queue"));
-      try {
-        co_await putter;
-      } catch (const CancelledError&) {
-        // Woken by get_nowait() but cancelled before it could use the slot:
-        // wake up the next in line.
-        if (!putter.future().cancelled() && !full()) putters_.wake_pending(1);
-        throw;
-      }
-    }
-    put_nowait(std::move(item));
-  }
+  Put put(T item) { return Put(*this, std::move(item)); }
 
   /// Adds `item` without waiting; throws QueueFull when the queue is full.
   void put_nowait(T item) {
@@ -169,27 +203,6 @@ class BasicQueue : LoopBound {
     finished_.clear();
     getters_.wake_pending(1);
   }
-
-  /// What get() returns: `co_await` it for the item. CPython's `async def get`
-  /// is the coroutine wait_while_empty() followed by get_nowait(), which this
-  /// awaiter calls itself: a Task<T> cannot hand over a move-only item yet.
-  class [[nodiscard]] Get {
-   public:
-    explicit Get(BasicQueue& queue) noexcept : queue_(queue) {}
-    bool await_ready() const noexcept { return !queue_.empty(); }
-    auto await_suspend(std::coroutine_handle<> suspended) {
-      return waiting_.emplace(queue_.wait_while_empty().operator co_await())
-          .await_suspend(suspended);
-    }
-    T await_resume() {
-      if (waiting_) waiting_->await_resume();
-      return queue_.get_nowait();
-    }
-
-   private:
-    BasicQueue& queue_;
-    std::optional<decltype(std::declval<Task<void>>().operator co_await())> waiting_;
-  };
 
   /// Removes and returns an item, waiting while the queue is empty.
   Get get() noexcept { return Get(*this); }
@@ -218,15 +231,17 @@ class BasicQueue : LoopBound {
   }
 
  private:
-  Task<void> wait_while_empty() {
-    while (empty()) {
-      QueuedWait getter(getters_, bound_loop("Queue"));
+  /// CPython's `while self.empty(): ... await getter` loop (and its putter
+  /// twin): wait in `waiters` until the queue is no longer `blocked`.
+  Task<void> wait_while(bool (BasicQueue::*blocked)() const, WaiterQueue& waiters) {
+    while ((this->*blocked)()) {
+      QueuedWait wait(waiters, bound_loop("Queue"));
       try {
-        co_await getter;
+        co_await wait;
       } catch (const CancelledError&) {
-        // Woken by put_nowait() but cancelled before it could take the item:
-        // wake up the next in line.
-        if (!getter.future().cancelled() && !empty()) getters_.wake_pending(1);
+        // Woken, but cancelled before it could use the item or the slot: wake
+        // up the next in line.
+        if (!wait.future().cancelled() && !(this->*blocked)()) waiters.wake_pending(1);
         throw;
       }
     }
