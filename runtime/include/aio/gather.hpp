@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <memory>
 #include <tuple>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -42,12 +41,13 @@ class GatheringFuture final : public FutureCore<R> {
 
   /// Registers on every distinct child; a gather of nothing is done at once.
   void start() {
-    std::vector<TaskBase*> distinct;     // in argument order
-    std::unordered_set<TaskBase*> seen;  // Python's gather also skips repeats
-    seen.reserve(children_size());
+    // Python's gather skips a repeated argument; a mark on each task finds
+    // repeats in one pass, and is cleared again before anything can run.
+    std::vector<TaskBase*> distinct;  // in argument order
     for_each_child([&](TaskBase& child) {
-      if (seen.insert(&child).second) distinct.push_back(&child);
+      if (!std::exchange(child.visited, true)) distinct.push_back(&child);
     });
+    for (TaskBase* child : distinct) child->visited = false;
     watchers_ = std::make_unique<Watcher[]>(distinct.size());
     pending_ = distinct.size();
     if (pending_ == 0) {

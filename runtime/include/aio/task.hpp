@@ -155,6 +155,11 @@ class TaskBase : public FutureBase, public Callback {
   bool is_task_ = false;
   bool must_cancel_ = false;
   bool in_step_ = false;
+
+ public:
+  /// Scratch mark for an algorithm that visits tasks and must notice one it
+  /// has seen (gather skipping repeated arguments); false between uses.
+  bool visited = false;
 };
 
 /// The task whose step is running; throws when awaiting happens elsewhere.
