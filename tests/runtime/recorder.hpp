@@ -43,6 +43,23 @@ class Recorder {
   Events events_;
 };
 
+/// A bool as Python prints it.
+inline std::string python_bool(bool value) {
+  return value ? "True" : "False";
+}
+
+/// Names as Python prints a list of strings: ['a', 'b'].
+inline std::string python_list(const std::vector<std::string>& names) {
+  std::string text = "[";
+  for (const std::string& name : names) {
+    if (text.size() > 1) text += ", ";
+    text += '\'';  // appended piece by piece: GCC 12 warns wrongly on "'" + name + "'" at -O3
+    text += name;
+    text += '\'';
+  }
+  return text + "]";
+}
+
 /// Runs `body` and returns what it wrote to standard error.
 template <class Body>
 std::string capture_stderr(Body body) {

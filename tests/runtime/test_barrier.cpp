@@ -21,9 +21,7 @@ namespace {
 using aio_test::Events;
 using aio_test::Recorder;
 
-std::string python_bool(bool value) {
-  return value ? "True" : "False";
-}
+using aio_test::python_bool;
 
 static_assert(std::is_base_of_v<aio::RuntimeError, aio::BrokenBarrierError>);
 

@@ -26,9 +26,7 @@ namespace {
 using aio_test::Events;
 using aio_test::Recorder;
 
-std::string python_bool(bool value) {
-  return value ? "True" : "False";
-}
+using aio_test::python_bool;
 
 /// `[type(r).__name__ for r in results]` of gather(..., return_exceptions=True), for void tasks.
 std::string result_kinds(std::vector<aio::Task<void>>& tasks) {

@@ -21,9 +21,7 @@ namespace {
 using aio_test::Events;
 using aio_test::Recorder;
 
-std::string python_bool(bool value) {
-  return value ? "True" : "False";
-}
+using aio_test::python_bool;
 
 /// Python's repr of a list of strings: ['a', 'b'].
 std::string python_list(const std::vector<std::string>& items) {

@@ -21,9 +21,7 @@ namespace {
 using aio_test::Events;
 using aio_test::Recorder;
 
-std::string python_bool(bool value) {
-  return value ? "True" : "False";
-}
+using aio_test::python_bool;
 
 /// Waits for every task, whatever it ends with (`gather(..., return_exceptions=True)`).
 aio::Task<void> settle(std::vector<aio::Task<void>> tasks) {

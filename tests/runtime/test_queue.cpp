@@ -29,9 +29,7 @@ namespace {
 using aio_test::Events;
 using aio_test::Recorder;
 
-std::string python_bool(bool value) {
-  return value ? "True" : "False";
-}
+using aio_test::python_bool;
 
 // ---- the order items come out in ----------------------------------------------------------
 

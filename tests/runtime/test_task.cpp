@@ -20,9 +20,7 @@ namespace {
 using aio_test::Events;
 using aio_test::Recorder;
 
-std::string python_bool(bool value) {
-  return value ? "True" : "False";
-}
+using aio_test::python_bool;
 
 aio::Task<void> note(Recorder* log, std::string text) {
   log->add(text);

@@ -23,9 +23,7 @@ namespace {
 using aio_test::Events;
 using aio_test::Recorder;
 
-std::string python_bool(bool value) {
-  return value ? "True" : "False";
-}
+using aio_test::python_bool;
 
 /// Loop time elapsed since `start`, rounded to a tenth as `round(x, 1)` prints it.
 std::string tenths_since(double start) {

@@ -2,12 +2,15 @@
 /// \file aio.hpp
 /// The whole runtime in one include: `#include <aio/aio.hpp>`.
 
+#include "aio/all_tasks.hpp"
+#include "aio/as_completed.hpp"
 #include "aio/barrier.hpp"
 #include "aio/clock.hpp"
 #include "aio/condition.hpp"
 #include "aio/errors.hpp"
 #include "aio/event.hpp"
 #include "aio/event_loop.hpp"
+#include "aio/exception_group.hpp"
 #include "aio/future.hpp"
 #include "aio/gather.hpp"
 #include "aio/handle.hpp"
@@ -17,6 +20,10 @@
 #include "aio/random.hpp"
 #include "aio/run.hpp"
 #include "aio/semaphore.hpp"
+#include "aio/shield.hpp"
 #include "aio/sleep.hpp"
 #include "aio/task.hpp"
+#include "aio/task_group.hpp"
+#include "aio/timeouts.hpp"
+#include "aio/wait.hpp"
 #include "aio/wait_for.hpp"
