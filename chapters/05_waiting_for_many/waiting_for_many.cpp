@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include <aio/aio.hpp>
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -19,6 +20,11 @@
 
 // Outside any namespace, so that error reports name it plainly.
 struct HTTPError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Python's ValueError, for a task that fails on purpose.
+struct ValueError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
@@ -218,6 +224,221 @@ void gather_order() {
 }
 //! [gather_order]
 
+//! [wait_with_conditions]
+aio::Task<std::string> task(std::string name, double duration) {
+  co_await aio::sleep(duration);
+  co_return name + " done";
+}
+
+aio::Task<> first_of_three() {
+  std::vector<aio::Task<std::string>> tasks;
+  tasks.push_back(aio::create_task(task("A", 1), "A"));
+  tasks.push_back(aio::create_task(task("B", 2), "B"));
+  tasks.push_back(aio::create_task(task("C", 3), "C"));
+  auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_COMPLETED);
+  fmt::print("Done: {}\n", done.size());
+  fmt::print("Pending: {}\n", pending.size());
+  // `other`, not `task`, as in the twin: there a loop variable called `task`
+  // would make the name local to the whole function, and the task(...) calls
+  // above would raise UnboundLocalError. (C++ scopes it to the loop.)
+  for (const auto& other : pending) {
+    fmt::print("Then: {}\n", co_await other);
+  }
+}
+
+void wait_with_conditions() {
+  aio::run(first_of_three());
+}
+//! [wait_with_conditions]
+
+//! [as_completed_order]
+struct Timing {
+  std::string task_id;
+  double duration;
+};
+
+aio::Task<Timing> variable_duration_task(std::string task_id) {
+  const double duration = aio::default_random().uniform(0.5, 3.0);
+  fmt::print("Task {}: starting ({:.1f}s expected)\n", task_id, duration);
+  co_await aio::sleep(duration);
+  fmt::print("Task {}: completed after {:.1f}s\n", task_id, duration);
+  co_return Timing{task_id, duration};
+}
+
+aio::Task<> results_as_they_arrive() {
+  const double start = aio::perf_counter();
+  // Tasks, not bare coroutines, as in the twin (where as_completed would put
+  // coroutines in a set and start them in an order that changes between runs).
+  std::vector<aio::Task<Timing>> tasks;
+  for (int i = 1; i <= 5; ++i) {
+    tasks.push_back(aio::create_task(variable_duration_task(fmt::format("T{}", i))));
+  }
+  std::vector<std::string> completion_order;
+  for (auto next_result : aio::as_completed(tasks)) {
+    const Timing result = co_await next_result;  // whichever task finished next
+    completion_order.push_back(result.task_id);
+    fmt::print("Received {} at {:.1f}s\n", result.task_id, aio::perf_counter() - start);
+  }
+  fmt::print("All done in {:.1f}s\n", aio::perf_counter() - start);
+  std::string order;
+  for (const std::string& id : completion_order) order += (order.empty() ? "" : " -> ") + id;
+  fmt::print("Completion order: {}\n", order);
+}
+
+void as_completed_order() {
+  aio::run(results_as_they_arrive());
+}
+//! [as_completed_order]
+
+//! [as_completed_timeout]
+aio::Task<std::string> slow_task(std::string task_id, double duration) {
+  co_await aio::sleep(duration);
+  co_return "Task " + task_id + " result";
+}
+
+aio::Task<> results_until_timeout() {
+  const double start = aio::perf_counter();
+  std::vector<aio::Task<std::string>> tasks;
+  tasks.push_back(aio::create_task(slow_task("A", 1), "A"));
+  tasks.push_back(aio::create_task(slow_task("B", 3), "B"));
+  tasks.push_back(aio::create_task(slow_task("C", 2), "C"));
+  tasks.push_back(aio::create_task(slow_task("D", 4), "D"));
+  int completed = 0;
+  try {
+    for (auto next_result : aio::as_completed(tasks, 2.5)) {
+      const std::string result = co_await next_result;
+      ++completed;
+      fmt::print("Completed {}: {} at {:.1f}s\n", completed, result, aio::perf_counter() - start);
+    }
+  } catch (const aio::TimeoutError&) {
+    fmt::print("Timed out at {:.1f}s after {} results\n", aio::perf_counter() - start, completed);
+  }
+  // The timeout ends the waiting, not the work: nothing was cancelled.
+  std::vector<aio::Task<std::string>> running;
+  std::vector<std::string> names;
+  for (const auto& t : tasks) {
+    if (!t.done()) {
+      running.push_back(t);
+      names.push_back(t.get_name());
+    }
+  }
+  fmt::print("Still running: {}\n", py::repr(names));
+  for (const auto& t : running) {
+    const std::string result = co_await t;
+    fmt::print("{} at {:.1f}s\n", result, aio::perf_counter() - start);
+  }
+}
+
+void as_completed_timeout() {
+  aio::run(results_until_timeout());
+}
+//! [as_completed_timeout]
+
+//! [controlled_task]
+aio::Task<std::string> controlled_task(std::string task_id, double duration,
+                                       bool should_fail = false) {
+  fmt::print("Task {}: starting\n", task_id);
+  try {
+    co_await aio::sleep(duration);
+    if (should_fail) throw ValueError("Task " + task_id + " failed on purpose");
+    fmt::print("Task {}: completed\n", task_id);
+    co_return "Result from task " + task_id;
+  } catch (const aio::CancelledError&) {
+    fmt::print("Task {}: cancelled\n", task_id);
+    throw;
+  }
+}
+
+/// wait keeps the order the tasks were passed in; the twin gets sets and
+/// sorts them by name, so this sorts too, to print the same order.
+std::vector<aio::Task<std::string>> by_name(std::vector<aio::Task<std::string>> tasks) {
+  std::sort(tasks.begin(), tasks.end(),
+            [](const auto& a, const auto& b) { return a.get_name() < b.get_name(); });
+  return tasks;
+}
+//! [controlled_task]
+
+//! [wait_first_completed]
+aio::Task<> first_then_cancel() {
+  const double start = aio::perf_counter();
+  std::vector<aio::Task<std::string>> tasks;
+  tasks.push_back(aio::create_task(controlled_task("A", 1), "A"));
+  tasks.push_back(aio::create_task(controlled_task("B", 2), "B"));
+  tasks.push_back(aio::create_task(controlled_task("C", 3), "C"));
+  auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_COMPLETED);
+  fmt::print("First completion after {:.1f}s\n", aio::perf_counter() - start);
+  fmt::print("{} completed, {} still running\n", done.size(), pending.size());
+  for (const auto& finished : by_name(done)) {
+    fmt::print("First result: {}\n", co_await finished);
+  }
+  // wait cancels nothing; the rest are ours to stop.
+  for (auto& unfinished : by_name(pending)) unfinished.cancel();
+  // cancel() only asks: wait until each task has handled its CancelledError.
+  co_await aio::wait(pending);
+  std::vector<std::string> cancelled;
+  for (const auto& t : by_name(pending)) {
+    if (t.cancelled()) cancelled.push_back(t.get_name());
+  }
+  fmt::print("Cancelled: {}\n", py::repr(cancelled));
+}
+
+void wait_first_completed() {
+  aio::run(first_then_cancel());
+}
+//! [wait_first_completed]
+
+//! [wait_first_exception]
+aio::Task<> stop_at_first_failure() {
+  const double start = aio::perf_counter();
+  std::vector<aio::Task<std::string>> tasks;
+  tasks.push_back(aio::create_task(controlled_task("X", 2), "X"));
+  tasks.push_back(aio::create_task(controlled_task("Y", 1, true), "Y"));
+  tasks.push_back(aio::create_task(controlled_task("Z", 3), "Z"));
+  auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_EXCEPTION);
+  fmt::print("First exception after {:.1f}s\n", aio::perf_counter() - start);
+  for (const auto& finished : by_name(done)) {
+    try {
+      fmt::print("Task completed: {}\n", co_await finished);
+    } catch (const ValueError& error) {
+      fmt::print("Task failed: {}\n", error.what());
+    }
+  }
+  for (auto& unfinished : by_name(pending)) unfinished.cancel();
+  co_await aio::wait(pending);
+}
+
+void wait_first_exception() {
+  aio::run(stop_at_first_failure());
+}
+//! [wait_first_exception]
+
+//! [wait_timeout]
+aio::Task<> wait_at_most() {
+  const double start = aio::perf_counter();
+  std::vector<aio::Task<std::string>> tasks;
+  tasks.push_back(aio::create_task(controlled_task("Fast", 1), "Fast"));
+  tasks.push_back(aio::create_task(controlled_task("Medium", 3), "Medium"));
+  tasks.push_back(aio::create_task(controlled_task("Slow", 5), "Slow"));
+  // The timeout ends the wait only: no TimeoutError, nothing cancelled.
+  auto [done, pending] = co_await aio::wait(tasks, 2.0, aio::ALL_COMPLETED);
+  fmt::print("Timeout reached after {:.1f}s\n", aio::perf_counter() - start);
+  fmt::print("{} completed, {} still running\n", done.size(), pending.size());
+  for (const auto& finished : by_name(done)) {
+    fmt::print("Completed before the timeout: {}\n", co_await finished);
+  }
+  for (auto& unfinished : by_name(pending)) {
+    fmt::print("Cancelling {}\n", unfinished.get_name());
+    unfinished.cancel();
+  }
+  co_await aio::wait(pending);
+  fmt::print("Finished after {:.1f}s\n", aio::perf_counter() - start);
+}
+
+void wait_timeout() {
+  aio::run(wait_at_most());
+}
+//! [wait_timeout]
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -227,5 +448,11 @@ int main(int argc, char** argv) {
                         {"gather_all_succeed", gather_all_succeed},
                         {"gather_fail_fast", gather_fail_fast},
                         {"gather_return_exceptions", gather_return_exceptions},
-                        {"gather_order", gather_order}});
+                        {"gather_order", gather_order},
+                        {"wait_with_conditions", wait_with_conditions},
+                        {"as_completed_order", as_completed_order},
+                        {"as_completed_timeout", as_completed_timeout},
+                        {"wait_first_completed", wait_first_completed},
+                        {"wait_first_exception", wait_first_exception},
+                        {"wait_timeout", wait_timeout}});
 }
