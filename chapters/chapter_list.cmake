@@ -7,6 +7,9 @@ set(AIO_CHAPTERS
   03_event_loop
   04_tasks
   05_waiting_for_many
+  06_structured_concurrency
   07_synchronization
   08_queues
+  09_timeouts
+  10_resilience
 )
