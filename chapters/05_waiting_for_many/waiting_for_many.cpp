@@ -235,7 +235,7 @@ aio::Task<> first_of_three() {
   tasks.push_back(aio::create_task(task("A", 1), "A"));
   tasks.push_back(aio::create_task(task("B", 2), "B"));
   tasks.push_back(aio::create_task(task("C", 3), "C"));
-  auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_COMPLETED);
+  auto [done, pending] = co_await aio::wait(tasks, std::nullopt, aio::FIRST_COMPLETED);
   fmt::print("Done: {}\n", done.size());
   fmt::print("Pending: {}\n", pending.size());
   // `other`, not `task`, as in the twin: there a loop variable called `task`
@@ -365,7 +365,7 @@ aio::Task<> first_then_cancel() {
   tasks.push_back(aio::create_task(controlled_task("A", 1), "A"));
   tasks.push_back(aio::create_task(controlled_task("B", 2), "B"));
   tasks.push_back(aio::create_task(controlled_task("C", 3), "C"));
-  auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_COMPLETED);
+  auto [done, pending] = co_await aio::wait(tasks, std::nullopt, aio::FIRST_COMPLETED);
   fmt::print("First completion after {:.1f}s\n", aio::perf_counter() - start);
   fmt::print("{} completed, {} still running\n", done.size(), pending.size());
   for (const auto& finished : by_name(done)) {
@@ -394,7 +394,7 @@ aio::Task<> stop_at_first_failure() {
   tasks.push_back(aio::create_task(controlled_task("X", 2), "X"));
   tasks.push_back(aio::create_task(controlled_task("Y", 1, true), "Y"));
   tasks.push_back(aio::create_task(controlled_task("Z", 3), "Z"));
-  auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_EXCEPTION);
+  auto [done, pending] = co_await aio::wait(tasks, std::nullopt, aio::FIRST_EXCEPTION);
   fmt::print("First exception after {:.1f}s\n", aio::perf_counter() - start);
   for (const auto& finished : by_name(done)) {
     try {

@@ -198,7 +198,7 @@ aio::Task<void> each_task_once(Recorder* log) {
   three.push_back(a);
   three.push_back(b);
   three.push_back(a);
-  auto [done, pending] = co_await aio::wait(three, -1, aio::FIRST_COMPLETED);
+  auto [done, pending] = co_await aio::wait(three, std::nullopt, aio::FIRST_COMPLETED);
   log->add(std::to_string(done.size()) + " done " + std::to_string(pending.size()) + " pending");
   std::vector<aio::Task<void>> four;
   four.push_back(a);

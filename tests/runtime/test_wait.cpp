@@ -58,7 +58,7 @@ std::vector<aio::Task<std::string>> start(Recorder* log,
 aio::Task<void> first_then_all(Recorder* log) {
   auto tasks = start(log, {{"a", 0.3}, {"b", 0.1}, {"c", 0.2}});
   {
-    auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_COMPLETED);
+    auto [done, pending] = co_await aio::wait(tasks, std::nullopt, aio::FIRST_COMPLETED);
     log->add("done " + names(done) + " pending " + names(pending));
   }
   auto [done, pending] = co_await aio::wait(tasks);
@@ -99,7 +99,7 @@ aio::Task<void> first_exception(Recorder* log) {
   aio::Task<std::string> b = tasks[1];
   loop.call_later(0.2, [b]() mutable { b.cancel(); });
   const double start_time = loop.time();
-  auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_EXCEPTION);
+  auto [done, pending] = co_await aio::wait(tasks, std::nullopt, aio::FIRST_EXCEPTION);
   log->add("after " + tenths_since(start_time) + " done " + names(done) + " pending " +
            names(pending));
   log->add("b cancelled " + python_bool(b.cancelled()) + " c error " +
@@ -134,7 +134,7 @@ TEST(Wait, FirstExceptionIgnoresACancelledTask) {
 
 aio::Task<void> first_exception_without_one(Recorder* log) {
   auto tasks = start(log, {{"a", 0.2}, {"b", 0.1}});
-  auto [done, pending] = co_await aio::wait(tasks, -1, aio::FIRST_EXCEPTION);
+  auto [done, pending] = co_await aio::wait(tasks, std::nullopt, aio::FIRST_EXCEPTION);
   log->add("done " + names(done) + " pending " + names(pending));
 }
 

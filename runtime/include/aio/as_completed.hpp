@@ -14,7 +14,7 @@
 ///   iteration come out in the order they finished.
 /// - There are as many elements as distinct tasks. Coroutines that are not
 ///   tasks yet become tasks, in the order given (Python walks a set).
-/// - When `timeout` seconds (negative: none) pass before every task is done,
+/// - When `timeout` seconds (if given) pass before every task is done,
 ///   awaiting each remaining element throws TimeoutError. Nothing is cancelled:
 ///   the tasks still running keep running.
 /// - The tasks are watched from the moment as_completed is called; Python's
@@ -137,7 +137,7 @@ class AsCompleted {
 /// The results of `tasks` in the order they complete; after `timeout` seconds
 /// (negative: none) the remaining elements throw TimeoutError.
 template <class T>
-AsCompleted<T> as_completed(std::vector<Task<T>> tasks, double timeout = -1) {
+AsCompleted<T> as_completed(std::vector<Task<T>> tasks, std::optional<double> timeout = {}) {
   EventLoop& loop = get_running_loop();
   auto state = std::make_shared<detail::AsCompletedState<T>>();
   state->todo = detail::distinct_tasks(std::move(tasks));
@@ -149,8 +149,8 @@ AsCompleted<T> as_completed(std::vector<Task<T>> tasks, double timeout = -1) {
       if (auto alive = weak.lock()) alive->on_completion(finished);
     }));
   }
-  if (count > 0 && timeout >= 0) {
-    state->timeout_handle.emplace(loop.call_later(timeout, [weak] {
+  if (count > 0 && timeout) {
+    state->timeout_handle.emplace(loop.call_later(*timeout, [weak] {
       if (auto alive = weak.lock()) alive->on_timeout();
     }));
   }

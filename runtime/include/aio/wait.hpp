@@ -9,7 +9,7 @@
 /// - FIRST_COMPLETED returns when any task is done; FIRST_EXCEPTION when a task
 ///   fails with an exception (a cancelled task is not an exception) or all are
 ///   done; ALL_COMPLETED when all are done.
-/// - A timeout (in seconds; negative: none) only ends the wait: it raises
+/// - A timeout (in seconds; none by default) only ends the wait: it raises
 ///   nothing and cancels nothing. Whatever is not done is in `pending`.
 /// - Nothing is ever cancelled by wait, not even when the awaiting task is.
 /// - An empty vector throws std::invalid_argument (Python's ValueError).
@@ -25,7 +25,6 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -60,18 +59,18 @@ template <class T>
 std::vector<Task<T>> distinct_tasks(std::vector<Task<T>> awaitables) {
   std::vector<Task<T>> tasks;
   tasks.reserve(awaitables.size());
-  std::unordered_set<TaskBase*> seen;
-  for (auto& awaitable : awaitables) {
+  for (auto& awaitable : awaitables) {  // marks find repeats, as in gather
     Task<T> task = ensure_task(std::move(awaitable));
-    if (seen.insert(&task.core()).second) tasks.push_back(std::move(task));
+    if (!std::exchange(task.core().visited, true)) tasks.push_back(std::move(task));
   }
+  for (Task<T>& task : tasks) task.core().visited = false;
   return tasks;
 }
 
 /// `_wait`: a waiter future released by the tasks' done callbacks (each one
 /// counts down) or by the timer, whichever decides first.
 template <class T>
-Task<WaitResult<T>> wait_distinct(std::vector<Task<T>> tasks, double timeout,
+Task<WaitResult<T>> wait_distinct(std::vector<Task<T>> tasks, std::optional<double> timeout,
                                   ReturnWhen return_when) {
   struct Shared {
     Future<void> waiter;
@@ -82,9 +81,9 @@ Task<WaitResult<T>> wait_distinct(std::vector<Task<T>> tasks, double timeout,
   EventLoop& loop = get_running_loop();
   auto shared =
       std::make_shared<Shared>(Shared{Future<void>(loop), std::nullopt, tasks.size(), return_when});
-  if (timeout >= 0) {
+  if (timeout) {
     shared->timeout_handle.emplace(
-        loop.call_later(timeout, [waiter = shared->waiter]() mutable { release_waiter(waiter); }));
+        loop.call_later(*timeout, [waiter = shared->waiter]() mutable { release_waiter(waiter); }));
   }
 
   auto on_completion = [shared](Task<T>& task) {
@@ -119,11 +118,11 @@ Task<WaitResult<T>> wait_distinct(std::vector<Task<T>> tasks, double timeout,
 
 }  // namespace detail
 
-/// Waits until `return_when` is satisfied or `timeout` seconds (negative: no
-/// timeout) have passed; returns {done, pending}. Raises nothing on timeout and
+/// Waits until `return_when` is satisfied or `timeout` seconds (if given)
+/// have passed; returns {done, pending}. Raises nothing on timeout and
 /// cancels nothing. Throws std::invalid_argument when `tasks` is empty.
 template <class T>
-Task<WaitResult<T>> wait(std::vector<Task<T>> tasks, double timeout = -1,
+Task<WaitResult<T>> wait(std::vector<Task<T>> tasks, std::optional<double> timeout = {},
                          ReturnWhen return_when = ALL_COMPLETED) {
   if (tasks.empty()) throw std::invalid_argument("Set of Tasks/Futures is empty.");
   co_return co_await detail::wait_distinct(detail::distinct_tasks(std::move(tasks)), timeout,
