@@ -223,7 +223,7 @@ aio::Task<> counting_requests() {
 
   // A timeout scope cancels its own task, then withdraws that request with
   // uncancel() when it turns the CancelledError into TimeoutError.
-  auto* me = aio::current_task();
+  auto me = aio::current_task();
   try {
     co_await aio::with_timeout(0.5, sleeper());
   } catch (const aio::TimeoutError&) {

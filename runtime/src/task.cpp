@@ -55,9 +55,9 @@ FrameAllocations frame_allocations() noexcept {
   return frame_counts;
 }
 
-detail::TaskBase* current_task() noexcept {
-  EventLoop* loop = running_loop();
-  return loop != nullptr ? loop->current_task() : nullptr;
+std::optional<TaskRef> current_task() {
+  if (detail::TaskBase* task = detail::running_task_or_null()) return TaskRef(*task);
+  return std::nullopt;
 }
 
 namespace detail {
@@ -80,8 +80,13 @@ void skip_task_numbers(std::uint64_t count) noexcept {
   task_counter += count;
 }
 
+TaskBase* running_task_or_null() noexcept {
+  EventLoop* loop = running_loop();
+  return loop != nullptr ? loop->current_task() : nullptr;
+}
+
 TaskBase& running_task() {
-  TaskBase* task = aio::current_task();
+  TaskBase* task = running_task_or_null();
   if (task == nullptr) throw RuntimeError("co_await is only possible inside a running task");
   return *task;
 }

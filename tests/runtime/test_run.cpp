@@ -219,7 +219,7 @@ TEST(Run, RunUntilCompleteLeavesOtherTasksPending) {
 }
 
 aio::Task<std::string> own_name() {
-  co_return aio::current_task()->name();
+  co_return aio::current_task()->get_name();
 }
 
 // async def own_name(): return asyncio.current_task().get_name()

@@ -77,7 +77,7 @@ TEST(Task, TasksStartInCreationOrder) {
 }
 
 aio::Task<int> helper_in_task(Recorder* log) {
-  log->add("helper in " + aio::current_task()->name());
+  log->add("helper in " + aio::current_task()->get_name());
   co_return 2;
 }
 
@@ -137,7 +137,7 @@ aio::Task<void> name_tasks(Recorder* log) {
   aio::Task<void> c = aio::create_task(noop());
   c.set_name("renamed");
   aio::Task<void> d = aio::create_task(noop());
-  log->add(aio::current_task()->name() + " " + a.get_name() + " " + b.get_name() + " " +
+  log->add(aio::current_task()->get_name() + " " + a.get_name() + " " + b.get_name() + " " +
            c.get_name() + " " + d.get_name());
   co_await aio::gather(a, b, c, d);
 }
@@ -497,7 +497,7 @@ aio::Task<std::string> uncancelling_sleeper(Recorder* log) {
   try {
     co_await aio::sleep(1);
   } catch (const aio::CancelledError&) {
-    aio::detail::TaskBase* self = aio::current_task();
+    std::optional<aio::TaskRef> self = aio::current_task();
     const int before = self->cancelling();
     const int returned = self->uncancel();
     log->add("in child " + std::to_string(before) + " " + std::to_string(returned) + " " +

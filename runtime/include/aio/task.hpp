@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <source_location>
 #include <string>
 #include <utility>
@@ -162,6 +163,8 @@ class TaskBase : public FutureBase, public Callback {
   bool visited = false;
 };
 
+/// The task whose step is running, or nullptr between steps and outside a loop.
+TaskBase* running_task_or_null() noexcept;
 /// The task whose step is running; throws when awaiting happens elsewhere.
 TaskBase& running_task();
 
@@ -365,8 +368,37 @@ Task<T> create_task(Task<T> coroutine, std::string name = {}) {
   return coroutine;
 }
 
-/// The task running now (`asyncio.current_task`), or nullptr outside any task.
-detail::TaskBase* current_task() noexcept;
+/// A task of any result type. Copies share the task and keep it alive.
+class TaskRef {
+ public:
+  explicit TaskRef(detail::TaskBase& task) noexcept : task_(&task) { task_->add_ref(); }
+  template <class T>
+  TaskRef(const Task<T>& task) noexcept : TaskRef(task.core()) {}  // NOLINT: implicit on purpose
+  TaskRef(const TaskRef& other) noexcept : TaskRef(*other.task_) {}
+  TaskRef& operator=(TaskRef other) noexcept {
+    std::swap(task_, other.task_);
+    return *this;
+  }
+  ~TaskRef() { task_->drop_ref(); }
+
+  std::string get_name() const { return task_->name(); }
+  bool done() const noexcept { return task_->done(); }
+  bool cancelled() const noexcept { return task_->cancelled(); }
+  bool cancel(const std::string& message = {}) { return task_->cancel(message); }
+  int cancelling() const noexcept { return task_->cancelling(); }
+  int uncancel() noexcept { return task_->uncancel(); }
+  CoroutineState coroutine_state() const noexcept { return task_->coroutine_state(); }
+  detail::TaskBase& core() const noexcept { return *task_; }
+
+  /// The same task (Python compares tasks by identity).
+  friend bool operator==(const TaskRef& a, const TaskRef& b) noexcept { return a.task_ == b.task_; }
+
+ private:
+  detail::TaskBase* task_;
+};
+
+/// The task running now (`asyncio.current_task`), or nothing outside any task.
+std::optional<TaskRef> current_task();
 
 template <class Visit>
 void EventLoop::for_each_pending_task(Visit visit) const {

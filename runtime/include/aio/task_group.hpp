@@ -82,7 +82,7 @@ class ChildTask : public Task<T> {
 class TaskGroup {
  public:
   /// `__aenter__`: the running task becomes the group's parent (the body).
-  TaskGroup() : loop_(&get_running_loop()), parent_(current_task()) {
+  TaskGroup() : loop_(&get_running_loop()), parent_(detail::running_task_or_null()) {
     if (parent_ == nullptr) {
       throw RuntimeError("TaskGroup " + repr() + " cannot determine the parent task");
     }
@@ -112,7 +112,7 @@ class TaskGroup {
   /// `__aexit__`: waits for every child, then throws the group's errors as an
   /// ExceptionGroup. `body_error` is what escaped the body, if anything.
   Task<void> join(std::exception_ptr body_error = nullptr) {
-    if (current_task() != parent_) {
+    if (detail::running_task_or_null() != parent_) {
       throw RuntimeError("TaskGroup " + repr() + ": join() must run in the task that created it");
     }
     exiting_ = true;

@@ -83,7 +83,7 @@ class Timeout {
   /// Enters a scope with deadline `when` (loop time; nullopt: none) in the
   /// running task (`Timeout.__aenter__`). Throws RuntimeError outside a task.
   explicit Timeout(std::optional<double> when) : state_(std::make_shared<detail::TimeoutState>()) {
-    detail::TaskBase* task = current_task();
+    detail::TaskBase* task = detail::running_task_or_null();
     if (task == nullptr) throw RuntimeError("Timeout should be used inside a task");
     state_->task = task;
     state_->cancelling = task->cancelling();
