@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aio/clock.hpp"
+#include "aio/event_loop.hpp"
 
 namespace aio_test {
 
@@ -42,6 +43,13 @@ class Recorder {
  private:
   Events events_;
 };
+
+/// Loop time elapsed since `start`, rounded to a tenth as `round(x, 1)` prints it.
+inline std::string tenths_since(double start) {
+  const double elapsed = aio::get_running_loop().time() - start;
+  const int tenths = static_cast<int>(elapsed * 10 + 0.5);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
 
 /// A bool as Python prints it.
 inline std::string python_bool(bool value) {

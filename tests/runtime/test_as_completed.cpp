@@ -25,12 +25,7 @@ using aio_test::Recorder;
 
 using aio_test::python_bool;
 
-/// Loop time elapsed since `start`, rounded to a tenth as `round(x, 1)` prints it.
-std::string tenths_since(double start) {
-  const double elapsed = aio::get_running_loop().time() - start;
-  const int tenths = static_cast<int>(elapsed * 10 + 0.5);
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
-}
+using aio_test::tenths_since;
 
 aio::Task<std::string> work(Recorder* log, std::string name, double delay, bool fail = false) {
   co_await aio::sleep(delay);

@@ -25,12 +25,7 @@ using aio_test::Recorder;
 
 using aio_test::python_bool;
 
-/// Loop time elapsed since `start`, rounded to a tenth as `round(x, 1)` prints it.
-std::string tenths_since(double start) {
-  const double elapsed = aio::get_running_loop().time() - start;
-  return std::to_string(static_cast<int>(elapsed * 10 + 0.5) / 10) + "." +
-         std::to_string(static_cast<int>(elapsed * 10 + 0.5) % 10);
-}
+using aio_test::tenths_since;
 
 // A task that is cancelled while it sleeps, and takes one more step to clean up.
 aio::Task<void> cleans_up(Recorder* log, std::string name) {
