@@ -10,7 +10,6 @@
 namespace aio {
 namespace {
 
-thread_local EventLoop* running_loop_in_thread = nullptr;
 bool default_debug = false;
 std::uint64_t loops_created = 0;
 
@@ -38,12 +37,6 @@ detail::FunctionHandle& EventLoop::schedule_function(std::function<void()> funct
   return *handle;
 }
 
-void EventLoop::schedule(detail::Callback& callback) {
-  if (closed_) return;  // a closed loop runs nothing more
-  callback.retain();
-  ready_.push(callback);
-}
-
 void EventLoop::schedule_timer(detail::TimerNode& node, double when) {
   if (closed_) return;
   timers_.push(node, when);
@@ -53,17 +46,6 @@ void EventLoop::cancel_timer(detail::TimerNode& node) noexcept {
   if (node.armed_sequence == 0) return;  // already fired, or never armed
   node.armed_sequence = 0;
   timers_.note_cancelled();
-}
-
-void EventLoop::enter_task(detail::TaskBase& task) {
-  if (current_task_ != nullptr) {
-    throw RuntimeError("Cannot enter a task while another task is being executed");
-  }
-  current_task_ = &task;
-}
-
-void EventLoop::leave_task(detail::TaskBase&) noexcept {
-  current_task_ = nullptr;
 }
 
 void EventLoop::add_pending_task(detail::TaskBase& task) noexcept {
@@ -84,17 +66,17 @@ void EventLoop::remove_pending_task(detail::TaskBase& task) noexcept {
 void EventLoop::run_forever() {
   if (closed_) throw RuntimeError("Event loop is closed");
   if (running_) throw RuntimeError("This event loop is already running");
-  if (running_loop_in_thread != nullptr) {
+  if (detail::running_loop_in_thread != nullptr) {
     throw RuntimeError("Cannot run the event loop while another loop is running");
   }
   running_ = true;
-  running_loop_in_thread = this;
+  detail::running_loop_in_thread = this;
   struct Finish {
     EventLoop& loop;
     ~Finish() {
       loop.stopping_ = false;
       loop.running_ = false;
-      running_loop_in_thread = nullptr;
+      detail::running_loop_in_thread = nullptr;
     }
   } finish{*this};
   while (true) {
@@ -114,7 +96,7 @@ void EventLoop::run_once() {
     timeout = std::min(std::max(0.0, timers_.next_deadline() - time()), maximum_select_timeout);
   }
 
-  if (clock_kind() == ClockKind::virtual_) {
+  if (timeout != 0 && clock_kind() == ClockKind::virtual_) {
     // Virtual time: poll, and if nothing happened, jump to the next deadline.
     if (selector_.select(0) == 0 && timeout > 0) detail::advance_virtual_clock(timeout);
     if (timeout < 0) selector_.select(-1);
@@ -128,28 +110,36 @@ void EventLoop::run_once() {
   if (!timers_.empty()) {
     const double end_time = time() + clock_resolution;
     while (!timers_.empty() && timers_.next_deadline() < end_time) {
-      if (detail::TimerNode* due = timers_.pop()) ready_.push(*due);
+      if (detail::TimerNode* due = timers_.pop()) ready_.push_expired(*due);
     }
   }
 
   // Run exactly what is ready now; what these callbacks schedule waits a turn.
   for (std::size_t count = ready_.size(); count > 0; --count) {
-    detail::Callback& callback = ready_.pop();
-    run_callback(callback);
-    callback.release();
+    const detail::ReadyQueue::Entry entry = ready_.pop();
+    if (debug_) {
+      run_timed(entry);
+    } else {
+      run_entry(entry);
+    }
+    entry.callback.release();
   }
 }
 
-void EventLoop::run_callback(detail::Callback& callback) {
-  if (!debug_) {
-    callback.run();
-    return;
+void EventLoop::run_entry(const detail::ReadyQueue::Entry& entry) {
+  if (entry.expired_timer != nullptr) {
+    entry.expired_timer->expire();
+  } else {
+    entry.callback.run();
   }
+}
+
+void EventLoop::run_timed(const detail::ReadyQueue::Entry& entry) {
   const double started = time();
-  callback.run();
+  run_entry(entry);
   const double elapsed = time() - started;
   if (elapsed >= slow_callback_duration) {
-    fmt::print(stderr, "Executing {} took {:.3f} seconds\n", callback.describe(), elapsed);
+    fmt::print(stderr, "Executing {} took {:.3f} seconds\n", entry.callback.describe(), elapsed);
   }
 }
 
@@ -157,7 +147,7 @@ void EventLoop::close() {
   if (running_) throw RuntimeError("Cannot close a running event loop");
   if (closed_) return;
   closed_ = true;
-  while (!ready_.empty()) ready_.pop().release();
+  while (!ready_.empty()) ready_.pop().callback.release();
   timers_.clear();
   abandon_pending_tasks();
 }
@@ -177,12 +167,8 @@ void EventLoop::abandon_pending_tasks() noexcept {
 }
 
 EventLoop& get_running_loop() {
-  if (running_loop_in_thread == nullptr) throw RuntimeError("no running event loop");
-  return *running_loop_in_thread;
-}
-
-EventLoop* running_loop() noexcept {
-  return running_loop_in_thread;
+  if (detail::running_loop_in_thread == nullptr) throw RuntimeError("no running event loop");
+  return *detail::running_loop_in_thread;
 }
 
 void set_default_debug(bool enabled) noexcept {
@@ -190,6 +176,8 @@ void set_default_debug(bool enabled) noexcept {
 }
 
 namespace detail {
+
+constinit thread_local EventLoop* running_loop_in_thread = nullptr;
 
 void report_callback_exception(std::exception_ptr error) noexcept {
   try {

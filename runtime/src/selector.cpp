@@ -18,10 +18,7 @@ Selector::~Selector() {
   ::close(epoll_fd_);
 }
 
-int Selector::select(double timeout) {
-  // A poll of nothing finds nothing: skip the system call when the loop has
-  // ready work and no descriptor is watched (every task switch passes here).
-  if (timeout == 0 && registered_ == 0) return 0;
+int Selector::wait(double timeout) {
   // epoll counts in milliseconds; round up so a timer is never polled early.
   const int milliseconds = timeout < 0 ? -1 : static_cast<int>(std::ceil(timeout * 1e3));
   std::array<epoll_event, 64> events{};

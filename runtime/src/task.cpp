@@ -80,44 +80,8 @@ void skip_task_numbers(std::uint64_t count) noexcept {
   task_counter += count;
 }
 
-TaskBase* running_task_or_null() noexcept {
-  EventLoop* loop = running_loop();
-  return loop != nullptr ? loop->current_task() : nullptr;
-}
-
-TaskBase& running_task() {
-  TaskBase* task = running_task_or_null();
-  if (task == nullptr) throw RuntimeError("co_await is only possible inside a running task");
-  return *task;
-}
-
-// ---- SleepTimer ------------------------------------------------------------
-
-void SleepTimer::start(EventLoop& loop, double when) {
-  state_ = State::pending;
-  loop.schedule_timer(*this, when);
-}
-
-bool SleepTimer::cancel() {
-  if (state_ != State::pending) return false;
-  state_ = State::cancelled;
-  task_->loop().cancel_timer(*this);
-  task_->loop().schedule(*task_);
-  return true;
-}
-
-void SleepTimer::run() {
-  // CPython's `_set_result_unless_cancelled`: the task resumes one iteration later.
-  if (state_ != State::pending) return;
-  state_ = State::fired;
-  task_->loop().schedule(*task_);
-}
-
-void SleepTimer::retain() noexcept {
-  task_->add_ref();
-}
-void SleepTimer::release() noexcept {
-  task_->drop_ref();
+void throw_not_in_task() {
+  throw RuntimeError("co_await is only possible inside a running task");
 }
 
 // ---- TaskBase: the coroutine ------------------------------------------------
@@ -137,13 +101,14 @@ TaskBase::~TaskBase() {
 void TaskBase::start_inline(TaskBase& owner, std::coroutine_handle<> continuation) {
   if (consumed_) throw RuntimeError("cannot reuse already awaited coroutine");
   consumed_ = true;
+  started_ = true;  // the awaiter transfers control into it right away
   owner_ = &owner;
   loop_ = &owner.loop();
   continuation_ = continuation;
 }
 
 CoroutineState TaskBase::coroutine_state() const noexcept {
-  if (closed_ || coroutine().done()) return CoroutineState::closed;
+  if (closed_) return CoroutineState::closed;
   if (!started_) return CoroutineState::created;
   if (owner_ != nullptr && owner_->in_step_) return CoroutineState::running;
   return CoroutineState::suspended;
@@ -163,18 +128,23 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
   // asyncio.create_task numbers the task first and renames it afterwards, so a
   // named task uses up a number too.
   number_ = ++task_counter;
-  if (!name.empty()) name_ = std::make_unique<std::string>(std::move(name));
+  if (!name.empty()) labels().name = std::move(name);
   add_ref();  // the loop keeps every pending task alive, as CPython's callbacks do
   loop.add_pending_task(*this);
   loop.schedule(*this);
 }
 
+TaskBase::Labels& TaskBase::labels() {
+  if (!labels_) labels_ = std::make_unique<Labels>();
+  return *labels_;
+}
+
 std::string TaskBase::name() const {
-  return name_ ? *name_ : fmt::format("Task-{}", number_);
+  return labels_ && !labels_->name.empty() ? labels_->name : fmt::format("Task-{}", number_);
 }
 
 void TaskBase::set_name(std::string name) {
-  name_ = std::make_unique<std::string>(std::move(name));
+  labels().name = std::move(name);
 }
 
 std::string TaskBase::describe() const {
@@ -182,15 +152,11 @@ std::string TaskBase::describe() const {
 }
 
 void TaskBase::set_cancel_message(const std::string& message) {
-  if (message.empty()) {
-    cancel_message_.reset();
-  } else {
-    cancel_message_ = std::make_unique<std::string>(message);
-  }
+  if (labels_ || !message.empty()) labels().cancel_message = message;
 }
 
 std::string TaskBase::cancel_message() const {
-  return cancel_message_ ? *cancel_message_ : "";
+  return labels_ ? labels_->cancel_message : "";
 }
 
 bool TaskBase::cancel(const std::string& message) {
@@ -200,9 +166,9 @@ bool TaskBase::cancel(const std::string& message) {
   // Cancel what the task waits on; the task then wakes with CancelledError.
   // The waiter stays recorded: a task that swallows the request may need another.
   if (fut_waiter_ != nullptr && fut_waiter_->cancel(message)) return true;
-  if (sleep_.state() == SleepTimer::State::pending) {
+  if (sleep_ == Sleep::pending) {
     set_cancel_message(message);
-    return sleep_.cancel();
+    return cancel_sleep();
   }
   // Its next step is already scheduled (or running): deliver it there.
   must_cancel_ = true;
@@ -222,12 +188,29 @@ void TaskBase::run() {
     return;
   }
   fut_waiter_ = nullptr;
+  started_ = true;
   loop_->enter_task(*this);
   in_step_ = true;
   leaf_.resume();  // runs until the coroutine suspends again or finishes
   in_step_ = false;
-  loop_->leave_task(*this);
-  if (coroutine().done()) complete_from_coroutine();
+  loop_->leave_task();
+  if (closed_) complete_from_coroutine();
+}
+
+void TaskBase::expire() {
+  // CPython's `_set_result_unless_cancelled`: a cancelled sleep has already
+  // scheduled the task.
+  if (sleep_ != Sleep::pending) return;
+  sleep_ = Sleep::fired;
+  loop_->schedule(*this);
+}
+
+bool TaskBase::cancel_sleep() {
+  if (sleep_ != Sleep::pending) return false;
+  sleep_ = Sleep::cancelled;
+  loop_->cancel_timer(*this);
+  loop_->schedule(*this);
+  return true;
 }
 
 void TaskBase::complete_from_coroutine() {
@@ -265,8 +248,9 @@ void TaskBase::yield_once(std::coroutine_handle<> suspended) {
 
 void TaskBase::sleep_until(double when, std::coroutine_handle<> suspended) {
   leaf_ = suspended;
-  sleep_.start(*loop_, when);
-  if (must_cancel_ && sleep_.cancel()) must_cancel_ = false;
+  sleep_ = Sleep::pending;
+  loop_->schedule_timer(*this, when);
+  if (must_cancel_ && cancel_sleep()) must_cancel_ = false;
 }
 
 void TaskBase::deliver_pending_cancel() {
@@ -276,8 +260,8 @@ void TaskBase::deliver_pending_cancel() {
 }
 
 void TaskBase::finish_sleep() {
-  const bool was_cancelled = sleep_.state() == SleepTimer::State::cancelled;
-  sleep_.reset();
+  const bool was_cancelled = sleep_ == Sleep::cancelled;
+  sleep_ = Sleep::none;
   deliver_pending_cancel();
   if (was_cancelled) throw CancelledError(cancel_message());
 }
@@ -290,7 +274,7 @@ void TaskBase::abandon() noexcept {
   clear_done_callbacks();
   if (fut_waiter_ != nullptr) fut_waiter_->remove_done_callback(*this);
   fut_waiter_ = nullptr;
-  sleep_.reset();
+  sleep_ = Sleep::none;
   drop_ref();  // the loop's reference
 }
 

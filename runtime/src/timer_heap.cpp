@@ -16,7 +16,7 @@ void TimerHeap::push(TimerNode& node, double when) {
   sift_up(entries_.size() - 1);
 }
 
-void TimerHeap::drop_stale() {
+void TimerHeap::drop_stale_entries() {
   if (entries_.size() > min_entries_to_compact && stale_ * 2 > entries_.size()) {
     std::vector<Entry> live;
     live.reserve(entries_.size() - stale_);

@@ -39,6 +39,11 @@ class Callback {
 /// top, or when the loop compacts a heap that is mostly stale.
 class TimerNode : public Callback {
  public:
+  /// What the loop does when the deadline has passed and the node's turn in
+  /// the ready queue comes: run it. A sleeping task only wakes up instead, so
+  /// the same object can wait in the heap and take steps from the ready queue.
+  virtual void expire() { run(); }
+
   /// Sequence number of the heap entry that is live for this node; 0: none.
   std::uint64_t armed_sequence = 0;
 

@@ -84,7 +84,11 @@ class EventLoop {
   // Runtime internals: how futures, tasks and timers talk to the loop.
 
   /// Puts `callback` at the end of the ready queue, holding a reference to it.
-  void schedule(detail::Callback& callback);
+  void schedule(detail::Callback& callback) {
+    if (closed_) return;  // a closed loop runs nothing more
+    callback.retain();
+    ready_.push(callback);
+  }
   /// Arms `node` in the timer heap for `when`.
   void schedule_timer(detail::TimerNode& node, double when);
   /// Disarms `node` if it waits in the timer heap; its entry is dropped later.
@@ -93,8 +97,13 @@ class EventLoop {
   /// The task whose step is running now, or nullptr between steps.
   detail::TaskBase* current_task() const noexcept { return current_task_; }
   /// Marks `task` as running for the duration of its step.
-  void enter_task(detail::TaskBase& task);
-  void leave_task(detail::TaskBase& task) noexcept;
+  void enter_task(detail::TaskBase& task) {
+    if (current_task_ != nullptr) {
+      throw RuntimeError("Cannot enter a task while another task is being executed");
+    }
+    current_task_ = &task;
+  }
+  void leave_task() noexcept { current_task_ = nullptr; }
 
   /// Every task of this loop that is not done yet, in creation order.
   void add_pending_task(detail::TaskBase& task) noexcept;
@@ -118,7 +127,9 @@ class EventLoop {
   detail::FunctionHandle& schedule_function(std::function<void()> function, double when);
 
   void run_once();
-  void run_callback(detail::Callback& callback);
+  void run_entry(const detail::ReadyQueue::Entry& entry);
+  /// run_entry, reporting an entry that holds the loop too long (debug mode).
+  void run_timed(const detail::ReadyQueue::Entry& entry);
   void abandon_pending_tasks() noexcept;
 
   detail::ReadyQueue ready_;
@@ -138,8 +149,15 @@ class EventLoop {
 /// (`asyncio.get_running_loop`).
 EventLoop& get_running_loop();
 
+namespace detail {
+/// The loop running in this thread; only run_forever sets it.
+extern constinit thread_local EventLoop* running_loop_in_thread;
+}  // namespace detail
+
 /// The loop running in this thread, or nullptr.
-EventLoop* running_loop() noexcept;
+inline EventLoop* running_loop() noexcept {
+  return detail::running_loop_in_thread;
+}
 
 /// Debug mode for loops created from now on. Chapter programs turn it on.
 void set_default_debug(bool enabled) noexcept;

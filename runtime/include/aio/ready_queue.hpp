@@ -4,6 +4,7 @@
 /// first out. A ring buffer of pointers, so a task switch allocates nothing.
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "aio/callback.hpp"
@@ -12,33 +13,51 @@ namespace aio::detail {
 
 class ReadyQueue {
  public:
+  /// A popped entry: run the callback, or, for a timer that came due, expire it.
+  struct Entry {
+    Callback& callback;
+    TimerNode* expired_timer;  // the same object, when the entry is a timer's expiry
+  };
+
   bool empty() const noexcept { return size_ == 0; }
   std::size_t size() const noexcept { return size_; }
 
   /// Appends `callback`; the queue holds a reference until it is popped.
-  void push(Callback& callback) {
-    if (size_ == slots_.size()) grow();
-    slots_[(head_ + size_) & (slots_.size() - 1)] = &callback;
-    ++size_;
+  void push(Callback& callback) { push_slot(reinterpret_cast<std::uintptr_t>(&callback)); }
+
+  /// Appends a timer whose deadline passed, taking over the heap's reference.
+  /// The low bit of the slot (always 0 in an object's address) marks it.
+  void push_expired(TimerNode& timer) {
+    push_slot(reinterpret_cast<std::uintptr_t>(static_cast<Callback*>(&timer)) | expired_bit);
   }
 
-  /// Removes the oldest callback; the caller takes over the queue's reference.
-  Callback& pop() noexcept {
-    Callback* front = slots_[head_];
+  /// Removes the oldest entry; the caller takes over the queue's reference.
+  Entry pop() noexcept {
+    const std::uintptr_t front = slots_[head_];
     head_ = (head_ + 1) & (slots_.size() - 1);
     --size_;
-    return *front;
+    auto* callback = reinterpret_cast<Callback*>(front & ~expired_bit);
+    TimerNode* timer = (front & expired_bit) != 0 ? static_cast<TimerNode*>(callback) : nullptr;
+    return Entry{*callback, timer};
   }
 
  private:
+  static constexpr std::uintptr_t expired_bit = 1;
+
+  void push_slot(std::uintptr_t slot) {
+    if (size_ == slots_.size()) grow();
+    slots_[(head_ + size_) & (slots_.size() - 1)] = slot;
+    ++size_;
+  }
+
   void grow() {
-    std::vector<Callback*> bigger(slots_.empty() ? 64 : slots_.size() * 2);
+    std::vector<std::uintptr_t> bigger(slots_.empty() ? 64 : slots_.size() * 2);
     for (std::size_t i = 0; i < size_; ++i) bigger[i] = slots_[(head_ + i) & (slots_.size() - 1)];
     slots_ = std::move(bigger);
     head_ = 0;
   }
 
-  std::vector<Callback*> slots_;  // capacity is always a power of two
+  std::vector<std::uintptr_t> slots_;  // capacity is always a power of two
   std::size_t head_ = 0;
   std::size_t size_ = 0;
 };

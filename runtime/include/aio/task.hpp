@@ -43,32 +43,9 @@ namespace detail {
 
 class TaskBase;
 
-/// What a sleeping task waits on. In CPython, `asyncio.sleep` awaits a future
-/// that `call_later` resolves; here the timer is the future: when it fires it
-/// wakes the task in the next iteration, exactly as the future would.
-class SleepTimer final : public TimerNode {
- public:
-  enum class State : std::uint8_t { idle, pending, fired, cancelled };
-
-  explicit SleepTimer(TaskBase& task) noexcept : task_(&task) {}
-  void start(EventLoop& loop, double when);
-  /// Cancels a pending sleep and wakes the task; false when not pending.
-  bool cancel();
-  State state() const noexcept { return state_; }
-  void reset() noexcept { state_ = State::idle; }
-
-  void run() override;
-  void retain() noexcept override;
-  void release() noexcept override;
-
- private:
-  TaskBase* task_;
-  State state_ = State::idle;
-};
-
 /// The promise of every Task<T> coroutine, minus the value: the coroutine's
 /// bookkeeping, and the task machinery once it is scheduled (CPython's Task).
-class TaskBase : public FutureBase, public Callback {
+class TaskBase : public FutureBase, public TimerNode {
  public:
   explicit TaskBase(const char* function_name) noexcept;
   ~TaskBase() override;
@@ -79,6 +56,9 @@ class TaskBase : public FutureBase, public Callback {
 
   /// One step: resumes the coroutine until its next suspension (`Task.__step`).
   void run() override;
+  /// The deadline of a sleep passed. As in CPython, where the timer resolves a
+  /// future whose callback schedules the task, the task wakes one turn later.
+  void expire() override;
   std::string describe() const override;
 
   /// Requests cancellation (`Task.cancel`): cancels what the task awaits, or
@@ -101,7 +81,8 @@ class TaskBase : public FutureBase, public Callback {
   /// `continuation` when it finishes.
   void start_inline(TaskBase& owner, std::coroutine_handle<> continuation);
   std::coroutine_handle<> continuation() const noexcept { return continuation_; }
-  void mark_started() noexcept { started_ = true; }
+  /// The coroutine reached its end (returned or threw) and will not run again.
+  void mark_closed() noexcept { closed_ = true; }
   /// An inline coroutine's outcome: rethrows what escaped it, if anything.
   void rethrow_if_failed() const {
     if (exception_) std::rethrow_exception(exception_);
@@ -134,22 +115,31 @@ class TaskBase : public FutureBase, public Callback {
   virtual std::coroutine_handle<> coroutine() const noexcept = 0;
 
  private:
+  /// Where a sleep stands; CPython keeps the same in the sleep's future.
+  enum class Sleep : std::uint8_t { none, pending, fired, cancelled };
+  /// A task's name and cancel message, allocated only when one is set: most
+  /// tasks keep the default name and are never cancelled with a message.
+  struct Labels {
+    std::string name;
+    std::string cancel_message;
+  };
+
   void complete_from_coroutine();
+  /// Cancels a pending sleep and schedules the task; false when none is pending.
+  bool cancel_sleep();
+  Labels& labels();
   void set_cancel_message(const std::string& message);
   std::string cancel_message() const;
-
-  friend class SleepTimer;
 
   const char* function_name_;
   std::coroutine_handle<> continuation_;  // the awaiting coroutine, when run inline
   std::coroutine_handle<> leaf_;          // the innermost suspended coroutine
   TaskBase* owner_ = nullptr;             // the task this coroutine runs in
   FutureBase* fut_waiter_ = nullptr;      // the future this task waits on
-  std::unique_ptr<std::string> name_;
-  std::unique_ptr<std::string> cancel_message_;
+  std::unique_ptr<Labels> labels_;
   std::uint64_t number_ = 0;
   int cancel_requests_ = 0;
-  SleepTimer sleep_{*this};
+  Sleep sleep_ = Sleep::none;
   bool consumed_ = false;  // awaited or scheduled: may not be again
   bool started_ = false;
   bool closed_ = false;
@@ -164,9 +154,17 @@ class TaskBase : public FutureBase, public Callback {
 };
 
 /// The task whose step is running, or nullptr between steps and outside a loop.
-TaskBase* running_task_or_null() noexcept;
+inline TaskBase* running_task_or_null() noexcept {
+  EventLoop* loop = running_loop();
+  return loop != nullptr ? loop->current_task() : nullptr;
+}
+[[noreturn]] void throw_not_in_task();
 /// The task whose step is running; throws when awaiting happens elsewhere.
-TaskBase& running_task();
+inline TaskBase& running_task() {
+  TaskBase* task = running_task_or_null();
+  if (task == nullptr) throw_not_in_task();
+  return *task;
+}
 
 /// Counts frames for frame_allocations().
 void* allocate_frame(std::size_t size);
@@ -204,21 +202,14 @@ class TaskPromise final : public TaskBase, public ReturnChannel<T> {
   Task<T> get_return_object() noexcept { return Task<T>(*this); }
 
   /// Coroutines start suspended, like Python's: nothing runs until awaited.
-  auto initial_suspend() noexcept {
-    struct Start {
-      TaskPromise& promise;
-      bool await_ready() const noexcept { return false; }
-      void await_suspend(std::coroutine_handle<>) const noexcept {}
-      void await_resume() const noexcept { promise.mark_started(); }
-    };
-    return Start{*this};
-  }
+  std::suspend_always initial_suspend() const noexcept { return {}; }
 
   /// At the end, an inline coroutine hands control straight back to its awaiter.
   auto final_suspend() noexcept {
     struct Finish {
       bool await_ready() const noexcept { return false; }
       std::coroutine_handle<> await_suspend(std::coroutine_handle<TaskPromise> done) noexcept {
+        done.promise().mark_closed();
         std::coroutine_handle<> next = done.promise().continuation();
         return next ? next : std::noop_coroutine();
       }

@@ -21,7 +21,9 @@ class TimerHeap {
 
   /// Drops stale entries: all of them when they are most of a large heap (one
   /// O(n) rebuild), otherwise only those at the top (CPython's policy).
-  void drop_stale();
+  void drop_stale() {
+    if (stale_ != 0) drop_stale_entries();  // every iteration asks: keep it cheap
+  }
 
   /// True when no entry is waiting. Call drop_stale() first to ignore stale ones.
   bool empty() const noexcept { return entries_.empty(); }
@@ -49,6 +51,7 @@ class TimerHeap {
     }
   };
 
+  void drop_stale_entries();
   void sift_up(std::size_t index) noexcept;
   void sift_down(std::size_t index) noexcept;
   void remove_top() noexcept;
