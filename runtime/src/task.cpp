@@ -7,7 +7,6 @@
 namespace aio {
 namespace {
 
-FrameAllocations frame_counts;
 std::uint64_t task_counter = 0;
 
 // "aio::Task<int> {anonymous}::fetch(std::string)" -> "fetch": the last
@@ -51,26 +50,12 @@ const char* to_string(CoroutineState state) noexcept {
   return "CORO_UNKNOWN";
 }
 
-FrameAllocations frame_allocations() noexcept {
-  return frame_counts;
-}
-
 std::optional<TaskRef> current_task() {
   if (detail::TaskBase* task = detail::running_task_or_null()) return TaskRef(*task);
   return std::nullopt;
 }
 
 namespace detail {
-
-void* allocate_frame(std::size_t size) {
-  ++frame_counts.frames;
-  frame_counts.bytes += size;
-  return ::operator new(size);
-}
-
-void free_frame(void* frame, std::size_t size) noexcept {
-  ::operator delete(frame, size);
-}
 
 void reset_task_counter() noexcept {
   task_counter = 0;

@@ -19,6 +19,7 @@
 
 #include "aio/callback.hpp"
 #include "aio/event_loop.hpp"
+#include "aio/frame_allocator.hpp"
 #include "aio/future.hpp"
 
 namespace aio {
@@ -28,13 +29,6 @@ enum class CoroutineState { created, running, suspended, closed };
 
 /// "CORO_CREATED", "CORO_RUNNING", "CORO_SUSPENDED" or "CORO_CLOSED".
 const char* to_string(CoroutineState state) noexcept;
-
-/// Coroutine frames allocated so far in this process, and their total size.
-struct FrameAllocations {
-  std::size_t frames = 0;
-  std::size_t bytes = 0;
-};
-FrameAllocations frame_allocations() noexcept;
 
 template <class T = void>
 class Task;
@@ -165,10 +159,6 @@ inline TaskBase& running_task() {
   if (task == nullptr) throw_not_in_task();
   return *task;
 }
-
-/// Counts frames for frame_allocations().
-void* allocate_frame(std::size_t size);
-void free_frame(void* frame, std::size_t size) noexcept;
 
 /// Resets the Task-N counter (chapter programs do it before each section, so a
 /// section prints the same task names however it is run).

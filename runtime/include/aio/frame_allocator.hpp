@@ -1,0 +1,28 @@
+#pragma once
+/// \file frame_allocator.hpp
+/// Where coroutine frames come from. Every call of a coroutine function
+/// allocates a frame (the coroutine's locals, parameters and promise), and a
+/// program full of tasks allocates and frees them at a high rate, in a few
+/// sizes: one per coroutine function. So freed frames are kept, by size, for
+/// the next coroutine of the same size.
+
+#include <cstddef>
+
+namespace aio {
+
+/// Coroutine frames allocated so far in this process, and their total size.
+struct FrameAllocations {
+  std::size_t frames = 0;
+  std::size_t bytes = 0;
+};
+FrameAllocations frame_allocations() noexcept;
+
+namespace detail {
+
+/// A frame of `size` bytes: a recycled one of that size if the thread has one.
+void* allocate_frame(std::size_t size);
+/// Keeps the frame for reuse, or frees it when enough are kept already.
+void free_frame(void* frame, std::size_t size) noexcept;
+
+}  // namespace detail
+}  // namespace aio

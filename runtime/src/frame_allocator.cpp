@@ -1,0 +1,101 @@
+#include "aio/frame_allocator.hpp"
+
+#include <array>
+#include <new>
+#include <utility>
+
+namespace aio {
+namespace {
+
+FrameAllocations frame_counts;
+
+// glibc keeps only 7 freed blocks of each size for quick reuse, and frames are
+// too large for its fast bins, so a burst of tasks (gather over thousands)
+// would go through its slower general bins. Each thread keeps up to
+// `max_kept_bytes` of freed frames instead, on one free list per 16-byte size.
+class FramePool {
+ public:
+  FramePool() = default;
+  FramePool(const FramePool&) = delete;
+  FramePool& operator=(const FramePool&) = delete;
+  ~FramePool() {
+    for (FreeFrame*& list : free_lists_) {
+      while (list != nullptr) ::operator delete(std::exchange(list, list->next));
+    }
+  }
+
+  void* allocate(std::size_t size) {
+    if (size <= max_frame_size) {
+      FreeFrame*& list = free_lists_[size_class(size)];
+      if (list != nullptr) {
+        kept_bytes_ -= rounded(size);
+        return std::exchange(list, list->next);
+      }
+    }
+    return ::operator new(rounded(size));
+  }
+
+  void free(void* frame, std::size_t size) noexcept {
+    if (size > max_frame_size || kept_bytes_ + rounded(size) > max_kept_bytes) {
+      ::operator delete(frame);
+      return;
+    }
+    FreeFrame*& list = free_lists_[size_class(size)];
+    list = new (frame) FreeFrame{list};
+    kept_bytes_ += rounded(size);
+  }
+
+ private:
+  struct FreeFrame {
+    FreeFrame* next;
+  };
+  static constexpr std::size_t granule = 16;
+  static constexpr std::size_t max_frame_size = 1024;
+  static constexpr std::size_t max_kept_bytes = std::size_t{4} << 20;
+
+  // Sizes that round to the same granule share a list, so a frame is always
+  // allocated at its rounded size.
+  static std::size_t rounded(std::size_t size) noexcept {
+    return (size + granule - 1) / granule * granule;
+  }
+  static std::size_t size_class(std::size_t size) noexcept { return (size - 1) / granule; }
+
+  std::array<FreeFrame*, max_frame_size / granule> free_lists_{};
+  std::size_t kept_bytes_ = 0;
+};
+
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer every frame goes straight back to the allocator, so
+// a use of a destroyed coroutine's frame is still caught.
+constexpr bool keep_freed_frames = false;
+#else
+constexpr bool keep_freed_frames = true;
+#endif
+
+thread_local FramePool frame_pool;
+
+}  // namespace
+
+FrameAllocations frame_allocations() noexcept {
+  return frame_counts;
+}
+
+namespace detail {
+
+void* allocate_frame(std::size_t size) {
+  ++frame_counts.frames;
+  frame_counts.bytes += size;
+  if constexpr (keep_freed_frames) return frame_pool.allocate(size);
+  return ::operator new(size);
+}
+
+void free_frame(void* frame, std::size_t size) noexcept {
+  if constexpr (keep_freed_frames) {
+    frame_pool.free(frame, size);
+  } else {
+    ::operator delete(frame, size);
+  }
+}
+
+}  // namespace detail
+}  // namespace aio
