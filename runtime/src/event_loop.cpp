@@ -198,7 +198,8 @@ void FunctionHandle::run() {
 void FunctionHandle::cancel() noexcept {
   if (cancelled_) return;
   cancelled_ = true;
-  loop_->cancel_timer(*this);
+  // A closed loop has disarmed every timer, and may be gone: leave it alone.
+  if (armed_sequence != 0) loop_->cancel_timer(*this);
 }
 
 }  // namespace detail

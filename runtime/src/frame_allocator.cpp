@@ -65,11 +65,11 @@ class FramePool {
 };
 
 #if defined(__SANITIZE_ADDRESS__)
-// Under AddressSanitizer every frame goes straight back to the allocator, so
-// a use of a destroyed coroutine's frame is still caught.
-constexpr bool keep_freed_frames = false;
+// Under AddressSanitizer every block goes straight back to the allocator, so
+// a use of a destroyed coroutine's frame (or future) is still caught.
+constexpr bool keep_freed_blocks = false;
 #else
-constexpr bool keep_freed_frames = true;
+constexpr bool keep_freed_blocks = true;
 #endif
 
 thread_local FramePool frame_pool;
@@ -82,19 +82,23 @@ FrameAllocations frame_allocations() noexcept {
 
 namespace detail {
 
-void* allocate_frame(std::size_t size) {
-  ++frame_counts.frames;
-  frame_counts.bytes += size;
-  if constexpr (keep_freed_frames) return frame_pool.allocate(size);
+void* allocate_recycled(std::size_t size) {
+  if constexpr (keep_freed_blocks) return frame_pool.allocate(size);
   return ::operator new(size);
 }
 
-void free_frame(void* frame, std::size_t size) noexcept {
-  if constexpr (keep_freed_frames) {
-    frame_pool.free(frame, size);
+void free_recycled(void* block, std::size_t size) noexcept {
+  if constexpr (keep_freed_blocks) {
+    frame_pool.free(block, size);
   } else {
-    ::operator delete(frame, size);
+    ::operator delete(block, size);
   }
+}
+
+void* allocate_frame(std::size_t size) {
+  ++frame_counts.frames;
+  frame_counts.bytes += size;
+  return allocate_recycled(size);
 }
 
 }  // namespace detail

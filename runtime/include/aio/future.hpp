@@ -17,6 +17,7 @@
 #include "aio/callback.hpp"
 #include "aio/errors.hpp"
 #include "aio/event_loop.hpp"
+#include "aio/frame_allocator.hpp"
 
 namespace aio {
 
@@ -119,6 +120,9 @@ class FutureCore : public FutureBase, public ResultSlot<T> {
     throw_if_done();
     complete(FutureState::finished);
   }
+
+  static void* operator new(std::size_t size) { return allocate_recycled(size); }
+  static void operator delete(void* core, std::size_t size) noexcept { free_recycled(core, size); }
 
  protected:
   void destroy() noexcept override {
