@@ -5,6 +5,14 @@ set(AIO_EXERCISES
   e01_fetch_concurrently
   e02_sequential_vs_concurrent
   e03_countdowns
+  e04_limited_fetch
+  e05_producers_consumers
+  e06_retry
+  e08_scoped_timer
+  e09_event_bus
   e10_call_every
   e11_dependent_steps
+  e12_fail_fast_group
+  e13_semaphore_from_condition
+  e14_cancellation_safe_consumer
 )

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/core.h>
+
 #include <aio/aio.hpp>
+#include <stdexcept>
 #include <utility>
 
 namespace exercise_test {
@@ -22,6 +25,21 @@ double seconds_taken(Body&& body) {
   const double start = aio::perf_counter();
   std::forward<Body>(body)();
   return aio::perf_counter() - start;
+}
+
+/// aio::run(main), with a deadline. A wrong answer can leave a task waiting
+/// for ever (a consumer that never gets its sentinel, say); past a deadline far
+/// beyond any right answer the run is cancelled, so the test fails instead of
+/// hanging. On the virtual clock the deadline costs no real time.
+template <class T>
+T run_with_deadline(aio::Task<T> main) {
+  constexpr double deadline = 1000;
+  try {
+    return aio::run(aio::wait_for(std::move(main), deadline));
+  } catch (const aio::TimeoutError&) {
+    throw std::runtime_error(
+        fmt::format("still running after {} s of loop time: some task waits for ever", deadline));
+  }
 }
 
 /// Two times on the virtual clock are equal when they differ by rounding only.
