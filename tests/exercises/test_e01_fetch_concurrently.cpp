@@ -1,4 +1,6 @@
 // E1: fetch five pages at once.
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <numeric>
 #include <string>
@@ -33,9 +35,10 @@ TEST(E01FetchConcurrently, TakesAsLongAsTheSlowestFetchNotTheSum) {
 
     const double elapsed = seconds_taken([&] { aio::run(e01::fetch_all(urls, latencies)); });
 
-    EXPECT_NEAR(elapsed, slowest, same_time)
-        << "fetch_all should take as long as its slowest fetch (" << slowest << " s), since all "
-        << "five wait at the same time; it took " << elapsed << " s (the sum is " << sum << " s)";
+    EXPECT_NEAR(elapsed, slowest, same_time) << fmt::format(
+        "fetch_all should take as long as its slowest fetch ({:.3f} s), since all five wait at "
+        "the same time; it took {:.3f} s (the sum is {:.3f} s)",
+        slowest, elapsed, sum);
   }
 }
 
