@@ -12,21 +12,16 @@ FrameAllocations frame_counts;
 // glibc keeps only 7 freed blocks of each size for quick reuse, and frames are
 // too large for its fast bins, so a burst of tasks (gather over thousands)
 // would go through its slower general bins. Each thread keeps up to
-// `max_kept_bytes` of freed frames instead, on one free list per 16-byte size.
-class FramePool {
+// `max_kept_bytes` of freed blocks instead, on one free list per 16-byte size.
+//
+// The pool is trivially destructible, so reaching it costs no thread-local
+// initialization check; a separate object, created the first time the thread
+// keeps a block, frees what is kept when the thread ends.
+class BlockPool {
  public:
-  FramePool() = default;
-  FramePool(const FramePool&) = delete;
-  FramePool& operator=(const FramePool&) = delete;
-  ~FramePool() {
-    for (FreeFrame*& list : free_lists_) {
-      while (list != nullptr) ::operator delete(std::exchange(list, list->next));
-    }
-  }
-
   void* allocate(std::size_t size) {
-    if (size <= max_frame_size) {
-      FreeFrame*& list = free_lists_[size_class(size)];
+    if (size <= max_block_size) {
+      FreeBlock*& list = free_lists_[size_class(size)];
       if (list != nullptr) {
         kept_bytes_ -= rounded(size);
         return std::exchange(list, list->next);
@@ -35,33 +30,45 @@ class FramePool {
     return ::operator new(rounded(size));
   }
 
-  void free(void* frame, std::size_t size) noexcept {
-    if (size > max_frame_size || kept_bytes_ + rounded(size) > max_kept_bytes) {
-      ::operator delete(frame);
+  void free(void* block, std::size_t size) noexcept {
+    if (size > max_block_size || kept_bytes_ + rounded(size) > max_kept_bytes) {
+      ::operator delete(block);
       return;
     }
-    FreeFrame*& list = free_lists_[size_class(size)];
-    list = new (frame) FreeFrame{list};
+    if (!release_at_thread_exit_) release_at_thread_exit();
+    FreeBlock*& list = free_lists_[size_class(size)];
+    list = new (block) FreeBlock{list};
     kept_bytes_ += rounded(size);
   }
 
+  /// Frees every kept block.
+  void release() noexcept {
+    for (FreeBlock*& list : free_lists_) {
+      while (list != nullptr) ::operator delete(std::exchange(list, list->next));
+    }
+    kept_bytes_ = 0;
+  }
+
  private:
-  struct FreeFrame {
-    FreeFrame* next;
+  struct FreeBlock {
+    FreeBlock* next;
   };
   static constexpr std::size_t granule = 16;
-  static constexpr std::size_t max_frame_size = 1024;
+  static constexpr std::size_t max_block_size = 1024;
   static constexpr std::size_t max_kept_bytes = std::size_t{4} << 20;
 
-  // Sizes that round to the same granule share a list, so a frame is always
+  // Sizes that round to the same granule share a list, so a block is always
   // allocated at its rounded size.
   static std::size_t rounded(std::size_t size) noexcept {
     return (size + granule - 1) / granule * granule;
   }
   static std::size_t size_class(std::size_t size) noexcept { return (size - 1) / granule; }
 
-  std::array<FreeFrame*, max_frame_size / granule> free_lists_{};
+  void release_at_thread_exit() noexcept;
+
+  std::array<FreeBlock*, max_block_size / granule> free_lists_{};
   std::size_t kept_bytes_ = 0;
+  bool release_at_thread_exit_ = false;
 };
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -72,7 +79,16 @@ constexpr bool keep_freed_blocks = false;
 constexpr bool keep_freed_blocks = true;
 #endif
 
-thread_local FramePool frame_pool;
+constinit thread_local BlockPool block_pool;
+
+struct ReleaseAtThreadExit {
+  ~ReleaseAtThreadExit() { block_pool.release(); }
+};
+
+void BlockPool::release_at_thread_exit() noexcept {
+  thread_local ReleaseAtThreadExit releaser;  // its destructor runs when the thread ends
+  release_at_thread_exit_ = true;
+}
 
 }  // namespace
 
@@ -83,13 +99,13 @@ FrameAllocations frame_allocations() noexcept {
 namespace detail {
 
 void* allocate_recycled(std::size_t size) {
-  if constexpr (keep_freed_blocks) return frame_pool.allocate(size);
+  if constexpr (keep_freed_blocks) return block_pool.allocate(size);
   return ::operator new(size);
 }
 
 void free_recycled(void* block, std::size_t size) noexcept {
   if constexpr (keep_freed_blocks) {
-    frame_pool.free(block, size);
+    block_pool.free(block, size);
   } else {
     ::operator delete(block, size);
   }

@@ -55,16 +55,14 @@ class Condition : detail::LoopBound {
   /// nobody, as in 3.11.
   Task<bool> wait() {
     if (!locked()) throw RuntimeError("cannot wait on un-acquired lock");
-    Future<void> notified(bound_loop("Condition"));
-    waiters_.push_back(notified);
+    detail::QueuedWait notified(waiters_, bound_loop("Condition"));
     release();
     std::exception_ptr error;
     try {
-      co_await notified;
+      co_await notified;  // queued until notified; out of the queue afterwards
     } catch (...) {
       error = std::current_exception();
     }
-    waiters_.remove(notified);
 
     // Take the lock back whatever happened. Each cancellation that arrives
     // meanwhile is kept (the last one is thrown) and the acquire is retried.
@@ -77,7 +75,8 @@ class Condition : detail::LoopBound {
       }
     }
     if (error) {
-      if (notified.done() && !notified.cancelled()) waiters_.wake_pending(1);
+      const Future<void>& notification = notified.future();
+      if (notification.done() && !notification.cancelled()) waiters_.wake_pending(1);
       std::rethrow_exception(error);
     }
     co_return true;

@@ -1,14 +1,11 @@
 #pragma once
 /// \file waiter_queue.hpp
 /// What the synchronization primitives share: binding to a loop at first use,
-/// the FIFO queue of waiter futures, and one blocking wait on that queue.
+/// the FIFO queue of waiting tasks, and one blocking wait on that queue.
 
-#include <algorithm>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -50,10 +47,10 @@ class LoopBound {
 
 class QueuedWait;
 
-/// The futures of the tasks blocked on a primitive, oldest first (CPython's
-/// `collections.deque` of futures). The deque is created on first use, as
-/// CPython's Lock starts with `_waiters = None`: an uncontended primitive
-/// allocates nothing.
+/// The tasks blocked on a primitive, oldest first (CPython's `collections.deque`
+/// of futures). Each waiting task's QueuedWait lives in its coroutine frame and
+/// is linked into this list while it waits, so queueing allocates nothing and
+/// leaving the queue, from anywhere in it, takes constant time.
 ///
 /// Unlike Python's, a primitive can be destroyed while tasks still wait on it
 /// (a local of main, when main returns). Its destructor tells each QueuedWait
@@ -65,68 +62,29 @@ class WaiterQueue {
   WaiterQueue& operator=(const WaiterQueue&) = delete;
   ~WaiterQueue();
 
-  bool empty() const noexcept { return !waiters_ || waiters_->empty(); }
-  std::size_t size() const noexcept { return waiters_ ? waiters_->size() : 0; }
-  /// The oldest waiter; the queue must not be empty.
-  Future<void>& front() noexcept { return waiters_->front().future; }
-
-  void push_back(Future<void> future) { push_back(std::move(future), nullptr); }
-  void pop_back() noexcept { waiters_->pop_back(); }
-
-  /// Removes `future` (`deque.remove(fut)`). It is nearly always the first one,
-  /// so the search is short.
-  void remove(const Future<void>& future) noexcept {
-    erase_first([&](const Waiter& w) { return &w.future.core() == &future.core(); });
-  }
+  bool empty() const noexcept { return first_ == nullptr; }
+  std::size_t size() const noexcept { return size_; }
+  /// The oldest waiter's future; the queue must not be empty.
+  Future<void>& front() noexcept;
 
   /// Whether some waiter is still live: not cancelled (woken ones count).
-  bool any_live() const noexcept {
-    return waiters_ && std::any_of(waiters_->begin(), waiters_->end(),
-                                   [](const Waiter& w) { return !w.future.cancelled(); });
-  }
+  bool any_live() const noexcept;
 
   /// The oldest waiter that is not done yet (neither woken nor cancelled).
-  Future<void>* first_pending() noexcept {
-    if (!waiters_) return nullptr;
-    const auto found = std::find_if(waiters_->begin(), waiters_->end(),
-                                    [](const Waiter& w) { return !w.future.done(); });
-    return found != waiters_->end() ? &found->future : nullptr;
-  }
+  Future<void>* first_pending() noexcept;
 
   /// Wakes the `count` oldest waiters that are not done yet; returns how many.
   /// `wake_pending(1)` is CPython's `_wakeup_next`.
-  std::size_t wake_pending(std::size_t count) {
-    std::size_t woken = 0;
-    if (!waiters_) return woken;
-    for (Waiter& waiter : *waiters_) {
-      if (woken >= count) break;
-      if (waiter.future.done()) continue;
-      waiter.future.set_result();
-      ++woken;
-    }
-    return woken;
-  }
+  std::size_t wake_pending(std::size_t count);
 
  private:
   friend class QueuedWait;
-  struct Waiter {
-    Future<void> future;
-    QueuedWait* wait;  // null for a bare future (Condition queues those)
-  };
+  void push_back(QueuedWait& wait) noexcept;
+  void remove(QueuedWait& wait) noexcept;
 
-  void push_back(Future<void> future, QueuedWait* wait) {
-    if (!waiters_) waiters_.emplace();
-    waiters_->push_back(Waiter{std::move(future), wait});
-  }
-
-  template <class Match>
-  void erase_first(Match match) noexcept {
-    if (!waiters_) return;
-    const auto found = std::find_if(waiters_->begin(), waiters_->end(), match);
-    if (found != waiters_->end()) waiters_->erase(found);
-  }
-
-  std::optional<std::deque<Waiter>> waiters_;
+  QueuedWait* first_ = nullptr;
+  QueuedWait* last_ = nullptr;
+  std::size_t size_ = 0;
 };
 
 /// One blocking wait on a primitive, the lines CPython repeats in each of them:
@@ -139,9 +97,9 @@ class WaiterQueue {
 ///         self._waiters.remove(fut)
 ///
 /// `co_await` it, directly or from a primitive's awaiter: await_suspend queues
-/// the future and suspends the task on it, await_resume takes the future out
-/// of the queue and then returns, or throws the CancelledError that woke the
-/// task.
+/// the wait and suspends the task on its future, await_resume takes the wait
+/// out of the queue and then returns, or throws the CancelledError that woke
+/// the task.
 ///
 /// If the queue is destroyed meanwhile, the wait does not touch it again. A
 /// task cancelled then gets its CancelledError as usual; one woken before the
@@ -157,16 +115,17 @@ class QueuedWait {
       : waiters_(std::exchange(other.waiters_, nullptr)),
         future_(other.future_),
         awaiter_(future_) {}
+  QueuedWait& operator=(QueuedWait&&) = delete;
   ~QueuedWait() { leave(); }
 
   bool await_ready() const noexcept { return false; }
 
   void await_suspend(std::coroutine_handle<> suspended) {
-    waiters_->push_back(future_, this);
+    waiters_->push_back(*this);
     try {
       awaiter_.await_suspend(suspended);
     } catch (...) {
-      waiters_->pop_back();
+      leave();
       throw;
     }
   }
@@ -187,27 +146,71 @@ class QueuedWait {
  private:
   friend class WaiterQueue;
 
-  /// Takes the future out of the queue, if both are still there.
+  /// Takes the wait out of the queue, if it is queued and the queue is still there.
   void leave() noexcept {
-    if (waiters_ != nullptr) {
-      waiters_->erase_first([this](const WaiterQueue::Waiter& w) { return w.wait == this; });
-    }
+    if (waiters_ != nullptr && queued_) waiters_->remove(*this);
     waiters_ = nullptr;
   }
 
   WaiterQueue* waiters_;  // null once the wait has left it, or it was destroyed
+  QueuedWait* previous_ = nullptr;
+  QueuedWait* next_ = nullptr;
+  bool queued_ = false;
   bool orphaned_ = false;
   Future<void> future_;
   FutureAwaiter<void, Future<void>> awaiter_;
 };
 
 inline WaiterQueue::~WaiterQueue() {
-  if (!waiters_) return;
-  for (Waiter& waiter : *waiters_) {
-    if (waiter.wait == nullptr) continue;
-    waiter.wait->waiters_ = nullptr;
-    waiter.wait->orphaned_ = true;
+  for (QueuedWait* wait = first_; wait != nullptr; wait = wait->next_) {
+    wait->waiters_ = nullptr;
+    wait->orphaned_ = true;
   }
+}
+
+inline Future<void>& WaiterQueue::front() noexcept {
+  return first_->future_;
+}
+
+inline bool WaiterQueue::any_live() const noexcept {
+  for (const QueuedWait* wait = first_; wait != nullptr; wait = wait->next_) {
+    if (!wait->future_.cancelled()) return true;
+  }
+  return false;
+}
+
+inline Future<void>* WaiterQueue::first_pending() noexcept {
+  for (QueuedWait* wait = first_; wait != nullptr; wait = wait->next_) {
+    if (!wait->future_.done()) return &wait->future_;
+  }
+  return nullptr;
+}
+
+inline std::size_t WaiterQueue::wake_pending(std::size_t count) {
+  std::size_t woken = 0;
+  for (QueuedWait* wait = first_; wait != nullptr && woken < count; wait = wait->next_) {
+    if (wait->future_.done()) continue;
+    wait->future_.set_result();  // schedules the wake-up; nothing runs here
+    ++woken;
+  }
+  return woken;
+}
+
+inline void WaiterQueue::push_back(QueuedWait& wait) noexcept {
+  wait.previous_ = last_;
+  wait.next_ = nullptr;
+  (last_ != nullptr ? last_->next_ : first_) = &wait;
+  last_ = &wait;
+  wait.queued_ = true;
+  ++size_;
+}
+
+inline void WaiterQueue::remove(QueuedWait& wait) noexcept {
+  (wait.previous_ != nullptr ? wait.previous_->next_ : first_) = wait.next_;
+  (wait.next_ != nullptr ? wait.next_->previous_ : last_) = wait.previous_;
+  wait.previous_ = wait.next_ = nullptr;
+  wait.queued_ = false;
+  --size_;
 }
 
 }  // namespace detail
