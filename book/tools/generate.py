@@ -48,7 +48,8 @@ def aliases(chapters: list[str]) -> str:
         nav = (f'<div class="chapter-nav">&larr; \\ref {previous} &nbsp;|&nbsp; '
                f'\\ref {following} &rarr;</div>')
         lines.append(doxygen_alias(f"nav_{folder}", nav))
-    contents = "^^".join(f"-# \\subpage {chapter_page(c)}" for c in chapters)
+    # One line: a newline (^^) inside an alias would end up inside the \\subpage names.
+    contents = "<ol>" + "".join(f"<li>\\subpage {chapter_page(c)}</li>" for c in chapters) + "</ol>"
     lines.append(doxygen_alias("chapter_contents", contents))
     return "".join(lines)
 

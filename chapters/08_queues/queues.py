@@ -198,6 +198,7 @@ def load_shedding() -> None:
     # When waiting is worse than losing an item (live measurements, say),
     # the producer drops what does not fit instead of slowing down.
     asyncio.run(shed_load())
+# [load_shedding]
 
 
 # [lock_pipeline]
