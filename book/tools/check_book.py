@@ -49,6 +49,15 @@ def check_warnings(output: Path) -> list[str]:
     return [line for line in log.read_text().splitlines() if line.strip()]
 
 
+# A Doxygen bug (doxygen/doxygen#8234; Debian 12's 1.9.4 has it): a class whose
+# only nested classes are private (Task's Awaiter) gets a "Classes" summary link
+# to "#nested-classes" at the top of its page, but, rightly, no such section.
+# Only that link, from a class page to itself, is let through. (HIDE_UNDOC_CLASSES
+# = YES avoids the link too, but would hide an undocumented class instead of
+# warning about it, which is what book.warnings relies on.)
+DOXYGEN_SUMMARY_ANCHOR = "nested-classes"
+
+
 def check_links(output: Path) -> list[str]:
     html_dir = output / "html"
     pages = {}
@@ -69,6 +78,9 @@ def check_links(output: Path) -> list[str]:
             if parts.fragment and target.suffix == ".html":
                 ids = pages[target].ids if target in pages else set()
                 if unquote(parts.fragment) not in ids:
+                    if (not parts.path and parts.fragment == DOXYGEN_SUMMARY_ANCHOR
+                            and page.name.startswith(("class", "struct"))):
+                        continue
                     problems.append(f"{page.name}: no anchor #{parts.fragment} in {target.name}")
     return problems
 

@@ -3,7 +3,11 @@
 #include <fmt/core.h>
 
 #include <aio/aio.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,13 +19,38 @@ constexpr int usage_error = 2;
 void print_usage(std::string_view program, std::string_view title) {
   fmt::print(
       "{}\n\n"
-      "usage: {} [--virtual-time] [--list | --section NAME]\n\n"
+      "usage: {} [--virtual-time] [--trace FILE]... [--list | --section NAME]\n\n"
       "  (no option)      run every section in order\n"
       "  --section NAME   run one section\n"
       "  --list           list the sections\n"
       "  --virtual-time   use the virtual clock: timers fire at once, times stay exact\n"
-      "                   (the environment variable AIO_CLOCK=virtual does the same)\n",
+      "                   (the environment variable AIO_CLOCK=virtual does the same)\n"
+      "  --trace FILE     record what every task does and write it to FILE: a chart\n"
+      "                   if FILE ends in .svg, a trace for https://ui.perfetto.dev if\n"
+      "                   it ends in .json; give it twice for both\n",
       title, program);
+}
+
+// A --trace file, opened before anything runs so that a bad path fails at once.
+struct TraceFile {
+  std::string_view path;
+  bool svg;
+  std::ofstream stream;
+};
+
+// Opens a --trace file; prints why and returns nothing when it cannot.
+std::optional<TraceFile> open_trace(std::string_view path) {
+  const bool svg = path.ends_with(".svg");
+  if (!svg && !path.ends_with(".json")) {
+    fmt::print(stderr, "error: --trace needs a file ending in .svg or .json, not '{}'\n", path);
+    return std::nullopt;
+  }
+  std::ofstream stream{std::string(path)};
+  if (!stream) {
+    fmt::print(stderr, "error: cannot write the trace to '{}': {}\n", path, std::strerror(errno));
+    return std::nullopt;
+  }
+  return TraceFile{path, svg, std::move(stream)};
 }
 
 // Every section starts from the same state, however the program was started:
@@ -33,12 +62,35 @@ void run_section(const Section& section) {
   std::fflush(stdout);
 }
 
+// Runs one section, or every section under a header; returns the exit code.
+int run_sections(const Section* chosen, std::initializer_list<Section> sections) {
+  try {
+    if (chosen != nullptr) {
+      run_section(*chosen);
+      return 0;
+    }
+    bool first = true;
+    for (const Section& section : sections) {
+      if (!first) fmt::print("\n");
+      first = false;
+      fmt::print("=== {} ===\n", section.name);
+      run_section(section);
+    }
+  } catch (...) {
+    std::fflush(stdout);
+    fmt::print(stderr, "error: {}\n", aio::describe_error(std::current_exception()));
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv, std::string_view title, std::initializer_list<Section> sections) {
   const std::vector<std::string_view> arguments(argv + 1, argv + argc);
   const Section* chosen = nullptr;
   bool list = false;
+  std::vector<std::string_view> trace_paths;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string_view argument = arguments[i];
     if (argument == "--help" || argument == "-h") {
@@ -49,6 +101,12 @@ int main(int argc, char** argv, std::string_view title, std::initializer_list<Se
       list = true;
     } else if (argument == "--virtual-time") {
       aio::use_clock(aio::ClockKind::virtual_);
+    } else if (argument == "--trace") {
+      if (i + 1 == arguments.size()) {
+        fmt::print(stderr, "error: --trace needs a file name\n");
+        return usage_error;
+      }
+      trace_paths.push_back(arguments[++i]);
     } else if (argument == "--section") {
       if (i + 1 == arguments.size()) {
         fmt::print(stderr, "error: --section needs a section name\n");
@@ -72,26 +130,30 @@ int main(int argc, char** argv, std::string_view title, std::initializer_list<Se
     for (const Section& section : sections) fmt::print("{}\n", section.name);
     return 0;
   }
+  std::vector<TraceFile> traces;
+  for (std::string_view path : trace_paths) {
+    std::optional<TraceFile> trace = open_trace(path);
+    if (!trace) return usage_error;
+    traces.push_back(std::move(*trace));
+  }
+
   // The debug aids (slow callbacks, never-awaited coroutines) are on for readers.
   aio::set_default_debug(true);
-  try {
-    if (chosen != nullptr) {
-      run_section(*chosen);
-      return 0;
+  std::optional<aio::Timeline> timeline;
+  if (!traces.empty()) timeline.emplace();
+  const int status = run_sections(chosen, sections);
+  if (!timeline) return status;
+  // Written even when a section failed: the trace shows how it got there.
+  timeline->stop();
+  for (TraceFile& trace : traces) {
+    trace.stream << (trace.svg ? timeline->to_svg() : timeline->to_json());
+    trace.stream.close();
+    if (!trace.stream) {
+      fmt::print(stderr, "error: cannot write the trace to '{}'\n", trace.path);
+      return 1;
     }
-    bool first = true;
-    for (const Section& section : sections) {
-      if (!first) fmt::print("\n");
-      first = false;
-      fmt::print("=== {} ===\n", section.name);
-      run_section(section);
-    }
-  } catch (...) {
-    std::fflush(stdout);
-    fmt::print(stderr, "error: {}\n", aio::describe_error(std::current_exception()));
-    return 1;
   }
-  return 0;
+  return status;
 }
 
 }  // namespace chapter

@@ -7,6 +7,8 @@
 ///   chapter --section NAME          one section
 ///   chapter                         every section, each under a header
 ///   chapter --virtual-time ...      on the virtual clock (as AIO_CLOCK=virtual)
+///   chapter --trace FILE ...        also record what the tasks did, as an SVG
+///                                   chart or a Perfetto trace (FILE's extension)
 
 #include <initializer_list>
 #include <string_view>

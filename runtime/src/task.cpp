@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "aio/trace.hpp"
+
 namespace aio {
 namespace {
 
@@ -117,6 +119,9 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
   add_ref();  // the loop keeps every pending task alive, as CPython's callbacks do
   loop.add_pending_task(*this);
   loop.schedule(*this);
+  if (Timeline* timeline = recording_timeline) [[unlikely]] {
+    timeline->record(*this, TaskEventKind::created);
+  }
 }
 
 TaskBase::Labels& TaskBase::labels() {
@@ -125,7 +130,7 @@ TaskBase::Labels& TaskBase::labels() {
 }
 
 std::string TaskBase::name() const {
-  return labels_ && !labels_->name.empty() ? labels_->name : fmt::format("Task-{}", number_);
+  return labels_ && labels_->name ? *labels_->name : fmt::format("Task-{}", number_);
 }
 
 void TaskBase::set_name(std::string name) {
@@ -168,9 +173,15 @@ void TaskBase::run() {
     must_cancel_ = false;
     closed_ = true;
     mark_cancelled(std::make_exception_ptr(CancelledError(cancel_message())));
+    if (Timeline* timeline = recording_timeline) [[unlikely]] {
+      timeline->record(*this, TaskEventKind::cancelled);
+    }
     loop_->remove_pending_task(*this);
     drop_ref();
     return;
+  }
+  if (Timeline* timeline = recording_timeline) [[unlikely]] {
+    timeline->record(*this, started_ ? TaskEventKind::resumed : TaskEventKind::started);
   }
   fut_waiter_ = nullptr;
   started_ = true;
@@ -211,6 +222,15 @@ void TaskBase::complete_from_coroutine() {
   } else {
     complete(FutureState::finished);
   }
+  if (Timeline* timeline = recording_timeline) [[unlikely]] {
+    if (cancelled()) {
+      timeline->record(*this, TaskEventKind::cancelled);
+    } else if (exception_) {
+      timeline->record(*this, TaskEventKind::failed, describe_error(exception_));
+    } else {
+      timeline->record(*this, TaskEventKind::finished);
+    }
+  }
   loop_->remove_pending_task(*this);
   drop_ref();  // the loop's reference; may free the frame, so it comes last
 }
@@ -222,6 +242,12 @@ void TaskBase::wait_on(FutureBase& future, std::coroutine_handle<> suspended) {
   leaf_ = suspended;
   fut_waiter_ = &future;
   future.add_done_callback(*this);
+  if (Timeline* timeline = recording_timeline) [[unlikely]] {
+    // A task by its name; any other future as Python names its class.
+    const auto* task = dynamic_cast<const TaskBase*>(&future);
+    timeline->record(*this, TaskEventKind::suspended,
+                     task != nullptr ? task->name() : future.describe_future());
+  }
   // A cancellation requested during this step goes straight to the new waiter.
   if (must_cancel_ && fut_waiter_->cancel(cancel_message())) must_cancel_ = false;
 }
@@ -229,12 +255,19 @@ void TaskBase::wait_on(FutureBase& future, std::coroutine_handle<> suspended) {
 void TaskBase::yield_once(std::coroutine_handle<> suspended) {
   leaf_ = suspended;
   loop_->schedule(*this);
+  if (Timeline* timeline = recording_timeline) [[unlikely]] {
+    timeline->record(*this, TaskEventKind::suspended, "sleep(0)");
+  }
 }
 
 void TaskBase::sleep_until(double when, std::coroutine_handle<> suspended) {
   leaf_ = suspended;
   sleep_ = Sleep::pending;
   loop_->schedule_timer(*this, when);
+  if (Timeline* timeline = recording_timeline) [[unlikely]] {
+    timeline->record(*this, TaskEventKind::suspended,
+                     fmt::format("sleep({:.6g})", when - loop_->time()));
+  }
   if (must_cancel_ && cancel_sleep()) must_cancel_ = false;
 }
 

@@ -158,6 +158,23 @@ TEST(Task, DefaultNamesAreTaskNCountingNamedTasksToo) {
   EXPECT_EQ(log.events(), (Events{"Task-1 Task-2 worker renamed Task-5"}));
 }
 
+aio::Task<void> rename_to_empty(Recorder* log) {
+  aio::Task<void> task = aio::create_task(noop());
+  task.set_name("");
+  log->add("[" + task.get_name() + "]");
+  co_await task;
+}
+
+// async def main():
+//     t = asyncio.create_task(noop()); t.set_name("")
+//     print(f"[{t.get_name()}]"); await t
+// asyncio.run(main())                      # []
+TEST(Task, AnEmptyNameIsANameNotTheDefault) {
+  Recorder log;
+  aio::run(rename_to_empty(&log));
+  EXPECT_EQ(log.events(), (Events{"[]"}));
+}
+
 aio::Task<void> inspect_pending(Recorder* log) {
   aio::Task<void> t = aio::create_task(nap(0.1));
   try {

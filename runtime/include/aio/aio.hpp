@@ -2,6 +2,15 @@
 /// \file aio.hpp
 /// The whole runtime in one include: `#include <aio/aio.hpp>`.
 
+/// \namespace aio
+/// Python's asyncio rebuilt in C++20, with asyncio's names and rules.
+///
+/// Programs use what this reference documents: aio::run, aio::sleep, aio::Task
+/// and aio::create_task, aio::gather, aio::wait, aio::TaskGroup, aio::timeout,
+/// aio::Lock, aio::Queue and the rest. The machinery behind them is in
+/// `aio::detail`, which the reference leaves out. \ref appendix_asyncio_map
+/// lists every asyncio name the book uses with its counterpart here.
+
 #include "aio/all_tasks.hpp"
 #include "aio/as_completed.hpp"
 #include "aio/barrier.hpp"
@@ -26,5 +35,6 @@
 #include "aio/task.hpp"
 #include "aio/task_group.hpp"
 #include "aio/timeouts.hpp"
+#include "aio/trace.hpp"
 #include "aio/wait.hpp"
 #include "aio/wait_for.hpp"

@@ -96,28 +96,38 @@ Task<T> wait_for_one(std::shared_ptr<AsCompletedState<T>> state) {
 template <class T>
 class AsCompleted {
  public:
+  /// A range of `count` elements taking their results from `state`
+  /// (as_completed makes it).
   AsCompleted(std::shared_ptr<detail::AsCompletedState<T>> state, std::size_t count)
       : state_(std::move(state)), count_(count) {}
 
+  /// An input iterator over the elements; each dereference makes a fresh
+  /// coroutine.
   class iterator {
    public:
+    /// Each element is a coroutine returning T.
     using value_type = Task<T>;
+    /// The distance between two positions (required of an iterator).
     using difference_type = std::ptrdiff_t;
 
     iterator() = default;
+    /// Position `index` in `range`.
     iterator(const AsCompleted* range, std::size_t index) : range_(range), index_(index) {}
 
     /// A fresh coroutine; awaiting it takes the next finished task.
     Task<T> operator*() const { return detail::wait_for_one(range_->state_); }
+    /// Moves to the next element.
     iterator& operator++() {
       ++index_;
       return *this;
     }
+    /// Moves to the next element and returns the position before.
     iterator operator++(int) {
       iterator before = *this;
       ++index_;
       return before;
     }
+    /// Whether both are at the same position.
     bool operator==(const iterator& other) const { return index_ == other.index_; }
 
    private:
@@ -125,8 +135,11 @@ class AsCompleted {
     std::size_t index_ = 0;
   };
 
+  /// The first element.
   iterator begin() const { return iterator(this, 0); }
+  /// The position after the last element.
   iterator end() const { return iterator(this, count_); }
+  /// How many elements there are: one per distinct task.
   std::size_t size() const noexcept { return count_; }
 
  private:
@@ -135,7 +148,7 @@ class AsCompleted {
 };
 
 /// The results of `tasks` in the order they complete; after `timeout` seconds
-/// (negative: none) the remaining elements throw TimeoutError.
+/// (nullopt: none) the remaining elements throw TimeoutError.
 template <class T>
 AsCompleted<T> as_completed(std::vector<Task<T>> tasks, std::optional<double> timeout = {}) {
   EventLoop& loop = get_running_loop();

@@ -5,6 +5,7 @@
 
 namespace aio {
 
+/// Which clock the process reads: see clock_kind() and use_clock().
 enum class ClockKind {
   real,     ///< std::chrono::steady_clock: programs pause as they would for real.
   virtual_  ///< Starts at 0 and moves only when a loop has nothing to do but wait.

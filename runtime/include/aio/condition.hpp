@@ -33,8 +33,11 @@ class Condition : detail::LoopBound {
   /// A condition over `lock`, which must outlive it.
   explicit Condition(Lock& lock) noexcept : lock_(&lock) {}
 
+  /// Whether the lock is held (`Condition.locked`).
   bool locked() const noexcept { return lock_->locked(); }
+  /// Takes the lock (`await condition.acquire()`), as Lock::acquire does.
   Lock::Acquire acquire() noexcept { return lock_->acquire(); }
+  /// Releases the lock (`Condition.release`), as Lock::release does.
   void release() { lock_->release(); }
   /// `async with condition:` — `auto held = co_await condition.scoped();`.
   ScopedAcquire<Condition, Lock::Acquire> scoped() noexcept { return {*this, acquire()}; }

@@ -16,9 +16,11 @@ namespace aio {
 /// `catch (const std::exception&)` lets it through while `catch (...)` does not.
 class CancelledError {
  public:
+  /// A cancellation carrying `message` (what `task.cancel(message)` passes on).
   explicit CancelledError(std::string message = {}) : message_(std::move(message)) {}
   /// The message given to `cancel(msg)`, empty when there was none.
   const std::string& message() const noexcept { return message_; }
+  /// The message as a C string, as std::exception::what gives it.
   const char* what() const noexcept { return message_.c_str(); }
 
  private:
@@ -28,6 +30,7 @@ class CancelledError {
 /// Raised when an operation runs past its deadline (asyncio.TimeoutError).
 class TimeoutError : public std::runtime_error {
  public:
+  /// A TimeoutError with `message`; asyncio's own have none.
   explicit TimeoutError(const std::string& message = {}) : std::runtime_error(message) {}
 };
 

@@ -20,13 +20,18 @@ class Event : detail::LoopBound {
   /// set; otherwise it suspends until set() is called, and returns true.
   class [[nodiscard]] Wait {
    public:
+    /// A wait for `event`'s flag (wait() makes it).
     explicit Wait(Event& event) noexcept : event_(&event) {}
 
+    /// True when the flag is set: then the task does not suspend.
     bool await_ready() const noexcept { return event_->value_; }
+    /// Queues the awaiting task until set() wakes it.
     void await_suspend(std::coroutine_handle<> suspended) {
       wait_.emplace(event_->waiters_, event_->bound_loop("Event"));
       wait_->await_suspend(suspended);
     }
+    /// Returns true; throws CancelledError if the task was cancelled while it
+    /// waited.
     bool await_resume() {
       if (wait_) wait_->await_resume();
       return true;

@@ -27,6 +27,12 @@ namespace detail {
 class TaskBase;
 }
 
+/// An event loop (the loop `asyncio.get_running_loop()` returns): one thread
+/// runs callbacks and task steps, one at a time, and timers when they are due.
+///
+/// aio::run makes one, runs main on it and closes it. A program that wants
+/// a loop of its own (`asyncio.new_event_loop()`) declares one, runs it with
+/// run_until_complete and closes it; the destructor closes it too.
 class EventLoop {
  public:
   EventLoop();
@@ -69,7 +75,9 @@ class EventLoop {
   void stop() noexcept { stopping_ = true; }
   /// Releases everything still scheduled. A closed loop cannot run again.
   void close();
+  /// Whether the loop is running now (`loop.is_running`).
   bool is_running() const noexcept { return running_; }
+  /// Whether close() was called (`loop.is_closed`).
   bool is_closed() const noexcept { return closed_; }
   /// Distinct for every loop the process creates, even when a new loop takes
   /// the address of an old one (as successive aio::run calls do).
@@ -78,7 +86,10 @@ class EventLoop {
   /// Debug mode reports callbacks that hold the loop longer than
   /// slow_callback_duration seconds of loop time.
   void set_debug(bool enabled) noexcept { debug_ = enabled; }
+  /// Whether debug mode is on (`loop.get_debug`).
   bool get_debug() const noexcept { return debug_; }
+  /// In debug mode, the loop time in seconds above which a callback or task
+  /// step is reported as slow (`loop.slow_callback_duration`).
   double slow_callback_duration = 0.1;
 
   // Runtime internals: how futures, tasks and timers talk to the loop.
@@ -103,11 +114,14 @@ class EventLoop {
     }
     current_task_ = &task;
   }
+  /// Marks the end of the running task's step.
   void leave_task() noexcept { current_task_ = nullptr; }
 
   /// Every task of this loop that is not done yet, in creation order.
   void add_pending_task(detail::TaskBase& task) noexcept;
+  /// Takes `task`, now done, out of the loop's list of pending tasks.
   void remove_pending_task(detail::TaskBase& task) noexcept;
+  /// Calls `visit(task)` for every pending task of the loop, oldest first.
   template <class Visit>
   void for_each_pending_task(Visit visit) const;
 

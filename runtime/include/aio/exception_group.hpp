@@ -41,8 +41,12 @@
 
 namespace aio {
 
+/// Several exceptions raised together (Python's ExceptionGroup), as a
+/// TaskGroup throws them. `catch (const aio::ExceptionGroup& group)` is
+/// `except ExceptionGroup`; aio::handle or split() take the group apart.
 class ExceptionGroup : public std::exception {
  public:
+  /// A group of `exceptions` under `message` (`ExceptionGroup(message, excs)`).
   ExceptionGroup(std::string message, std::vector<std::exception_ptr> exceptions)
       : message_(std::move(message)), exceptions_(std::move(exceptions)) {
     const std::size_t count = exceptions_.size();
@@ -125,6 +129,7 @@ class ExceptionGroup : public std::exception {
 /// The `except*` chain over one group; see the top of this file.
 class [[nodiscard]] ExceptionGroupHandler {
  public:
+  /// A chain over `group`, none of it handled yet (aio::handle makes it).
   explicit ExceptionGroupHandler(const ExceptionGroup& group) : rest_(group) {}
 
   /// `except* E`: handles the exceptions of type E that no earlier clause took.
@@ -141,6 +146,7 @@ class [[nodiscard]] ExceptionGroupHandler {
     }
     return *this;
   }
+  /// The same on a temporary, so `aio::handle(group).on<E>(...)` chains.
   template <class E, class Handler>
   ExceptionGroupHandler&& on(Handler handler) && {
     return std::move(on<E>(std::move(handler)));

@@ -71,12 +71,15 @@ class FutureBase {
     if (--references_ == 0) destroy();
   }
 
+  /// Names the future as Python's repr names its class ("Future",
+  /// "_GatheringFuture", a task's repr): in the "exception was never retrieved"
+  /// report, and on timelines, for what a task waits on.
+  virtual std::string describe_future() const { return "Future"; }
+
  protected:
   virtual ~FutureBase() = default;
   /// Frees the object when the last reference goes.
   virtual void destroy() noexcept = 0;
-  /// Names the future in the "exception was never retrieved" report.
-  virtual std::string describe_future() const { return "Future"; }
 
   void throw_if_done() const;
   /// Moves to `final_state` (the outcome is already stored) and schedules the
@@ -190,15 +193,19 @@ class FutureAwaiter;
 /// address and a stale id would remove that one instead.
 class CallbackId {
  public:
+  /// An id for `callback`, holding a reference to it (add_done_callback makes it).
   explicit CallbackId(detail::Callback* callback) noexcept : callback_(callback) {
     callback_->retain();
   }
+  /// Another id for the same callback.
   CallbackId(const CallbackId& other) noexcept : CallbackId(other.callback_) {}
+  /// Makes this id stand for `other`'s callback.
   CallbackId& operator=(CallbackId other) noexcept {
     std::swap(callback_, other.callback_);
     return *this;
   }
   ~CallbackId() { callback_->release(); }
+  /// The callback this id stands for (runtime internals).
   detail::Callback* get() const noexcept { return callback_; }
 
  private:
@@ -212,29 +219,43 @@ class Future {
  public:
   /// A pending future on the running loop.
   Future() : Future(get_running_loop()) {}
+  /// A pending future on `loop` (`loop.create_future()`).
   explicit Future(EventLoop& loop) : Future(*new detail::FutureCore<T>(&loop)) {}
   /// Shares an existing state (gather returns its gathering future this way).
   explicit Future(detail::FutureCore<T>& core) noexcept : core_(&core) { core_->add_ref(); }
+  /// Another handle to the same future.
   Future(const Future& other) noexcept : core_(other.core_) { core_->add_ref(); }
+  /// Makes this handle refer to `other`'s future.
   Future& operator=(Future other) noexcept {
     std::swap(core_, other.core_);
     return *this;
   }
   ~Future() { core_->drop_ref(); }
 
+  /// Finishes the future with `result` and schedules its callbacks
+  /// (`Future.set_result`). Throws InvalidStateError when it is done already.
   template <class U = T>
   requires(!std::is_void_v<U>) void set_result(U&& result) {
     core_->set_result(std::forward<U>(result));
   }
+  /// The same for a Future<void>, which finishes without a value.
   void set_result() requires std::is_void_v<T> { core_->set_result(); }
+  /// Finishes the future with the exception `error` and schedules its
+  /// callbacks (`Future.set_exception`). Throws InvalidStateError when it is
+  /// done already.
   void set_exception(std::exception_ptr error) { core_->set_exception(std::move(error)); }
+  /// The same with an exception object: `future.set_exception(MyError("..."))`.
   template <class E>
   void set_exception(E error) {
     core_->set_exception(std::make_exception_ptr(std::move(error)));
   }
 
+  /// Cancels the future and schedules its callbacks (`Future.cancel`); its
+  /// awaiters get CancelledError with `message`. False when it is done already.
   bool cancel(const std::string& message = {}) { return core_->cancel(message); }
+  /// Whether the future has a value, an exception or was cancelled (`Future.done`).
   bool done() const noexcept { return core_->done(); }
+  /// Whether the future was cancelled (`Future.cancelled`).
   bool cancelled() const noexcept { return core_->cancelled(); }
 
   /// The value; throws as `Future.result()` raises.
@@ -242,6 +263,9 @@ class Future {
     core_->check_result();
     if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*core_->value);
   }
+  /// The exception the future was finished with, or nullptr after a value
+  /// (`Future.exception`). Throws InvalidStateError while it is pending and
+  /// CancelledError when it was cancelled.
   std::exception_ptr exception() const { return core_->exception(); }
 
   /// Calls `function(future)` (or `function()`) in a later iteration once the
@@ -255,8 +279,11 @@ class Future {
     return core_->remove_done_callback(*id.get()) ? 1 : 0;
   }
 
+  /// `co_await future`: suspends until the future is done, then returns its
+  /// value or rethrows its exception (`await future`).
   detail::FutureAwaiter<T, Future> operator co_await() const noexcept;
 
+  /// The shared state (runtime internals).
   detail::FutureCore<T>& core() const noexcept { return *core_; }
 
  private:

@@ -24,6 +24,8 @@ namespace aio {
 
 /// Tag for gather's `return_exceptions=True` form.
 struct ReturnExceptions {};
+/// Pass it first for `return_exceptions=True`:
+/// `aio::gather(aio::return_exceptions, a(), b())`.
 inline constexpr ReturnExceptions return_exceptions{};
 
 namespace detail {
@@ -38,6 +40,8 @@ class GatheringFuture final : public FutureCore<R> {
         children_(std::move(children)),
         collect_(std::move(collect)),
         return_exceptions_(return_exceptions) {}
+
+  std::string describe_future() const override { return "_GatheringFuture"; }
 
   /// Registers on every distinct child; a gather of nothing is done at once.
   void start() {
@@ -200,6 +204,7 @@ Future<std::vector<ValueOrNone<T>>> gather(std::vector<Task<T>> awaitables) {
       });
 }
 
+/// As above, with each result an Outcome: errors are returned, not raised.
 template <class T>
 Future<std::vector<Outcome<T>>> gather(ReturnExceptions, std::vector<Task<T>> awaitables) {
   for (auto& awaitable : awaitables) awaitable = detail::ensure_task(std::move(awaitable));

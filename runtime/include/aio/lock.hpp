@@ -34,17 +34,24 @@ class Lock : detail::LoopBound {
   /// is free and nobody is queued for it.
   class [[nodiscard]] Acquire {
    public:
+    /// An acquisition of `lock` (acquire() makes it).
     explicit Acquire(Lock& lock) noexcept : lock_(&lock) {}
 
+    /// Takes the lock at once when it is free and nobody is queued: then the
+    /// task does not suspend.
     bool await_ready() noexcept {
       if (!lock_->can_take_now()) return false;
       lock_->locked_ = true;
       return true;
     }
+    /// Queues the awaiting task behind the lock's other waiters.
     void await_suspend(std::coroutine_handle<> suspended) {
       wait_.emplace(lock_->waiters_, lock_->bound_loop("Lock"));
       wait_->await_suspend(suspended);
     }
+    /// Takes the lock once woken and returns true. A task cancelled while it
+    /// waits takes nothing, passes on a wake-up it had received, and gets
+    /// CancelledError.
     bool await_resume() {
       if (!wait_) return true;  // taken without waiting
       try {

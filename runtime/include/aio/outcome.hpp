@@ -17,14 +17,22 @@ namespace aio {
 template <class T>
 using ValueOrNone = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
+/// One result of `gather(aio::return_exceptions, ...)`: the awaitable's value,
+/// or the exception it ended with, CancelledError included. Python puts
+/// either straight into the result list; C++ needs one type for both.
 template <class T>
 class Outcome {
  public:
+  /// An outcome holding `value`.
   static Outcome from_value(ValueOrNone<T> value) { return Outcome(std::move(value)); }
+  /// An outcome holding the exception `error`.
   static Outcome from_error(std::exception_ptr error) { return Outcome(std::move(error)); }
 
+  /// Whether the awaitable returned a value.
   bool has_value() const noexcept { return state_.index() == 0; }
+  /// Whether it ended with an exception (a cancellation included).
   bool has_error() const noexcept { return !has_value(); }
+  /// Whether it was cancelled: `isinstance(r, asyncio.CancelledError)`.
   bool is_cancelled() const noexcept { return has_error() && is_cancelled_error(error()); }
 
   /// The value; rethrows the error when there is none.

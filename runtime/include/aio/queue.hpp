@@ -24,8 +24,8 @@
 ///   getter, so no item is left in the queue while a getter waits (likewise
 ///   for put()). A cancelled get() takes no item; a cancelled put() adds none.
 ///
-/// `co_await` put(), get() and join(). put() and join() are coroutines, which
-/// can also go to aio::create_task. The queue binds to the running loop the
+/// `co_await` put(), get() and join(). join() is a coroutine, which can also go
+/// to aio::create_task; put() and get() return awaiters. The queue binds to the running loop the
 /// first time a task waits on it. It should outlive the tasks waiting on it; if
 /// it does not, a waiting task cancelled later gets its CancelledError without
 /// touching it, and one it woke gets RuntimeError.
@@ -121,13 +121,17 @@ struct HeapStore {
   }
 };
 
+}  // namespace detail
+
 /// A queue of T whose items come out in the order `Store` gives them
 /// (CPython's Queue, with `_init`, `_put` and `_get` in the store).
 template <class T, class Store>
-class BasicQueue : LoopBound {
+class BasicQueue : detail::LoopBound {
  public:
+  /// The type of the items.
   using value_type = T;
 
+  /// A queue of at most `maxsize` items (0: no limit), kept in `store`.
   explicit BasicQueue(std::size_t maxsize = 0, Store store = Store())
       : maxsize_(maxsize), store_(std::move(store)) {
     finished_.set();
@@ -137,6 +141,7 @@ class BasicQueue : LoopBound {
   std::size_t qsize() const noexcept { return size_; }
   /// Number of items allowed in the queue; 0 means no limit.
   std::size_t maxsize() const noexcept { return maxsize_; }
+  /// True when the queue holds no item.
   bool empty() const noexcept { return size_ == 0; }
   /// True when there are maxsize items in the queue; never when maxsize is 0.
   bool full() const noexcept { return maxsize_ > 0 && size_ >= maxsize_; }
@@ -148,30 +153,38 @@ class BasicQueue : LoopBound {
   /// (`while self.full():` or `while self.empty():`), as a coroutine.
   class [[nodiscard]] Wait {
    public:
-    Wait(BasicQueue& queue, bool (BasicQueue::*blocked)() const, WaiterQueue& waiters) noexcept
+    /// Waits in `waiters` while `(queue.*blocked)()` is true.
+    Wait(BasicQueue& queue, bool (BasicQueue::*blocked)() const,
+         detail::WaiterQueue& waiters) noexcept
         : queue_(queue), blocked_(blocked), waiters_(waiters) {}
+    /// No suspension when the queue is not blocked.
     bool await_ready() const noexcept { return !(queue_.*blocked_)(); }
+    /// Runs the waiting loop inside the awaiting task.
     auto await_suspend(std::coroutine_handle<> suspended) {
       return waiting_.emplace(queue_.wait_while(blocked_, waiters_).operator co_await())
           .await_suspend(suspended);
     }
+    /// Rethrows the CancelledError of a cancelled wait.
     void await_resume() {
       if (waiting_) waiting_->await_resume();
     }
 
    protected:
-    BasicQueue& queue_;
+    BasicQueue& queue_;  ///< The queue waited on.
 
    private:
     bool (BasicQueue::*blocked_)() const;
-    WaiterQueue& waiters_;
+    detail::WaiterQueue& waiters_;
     std::optional<decltype(std::declval<Task<void>>().operator co_await())> waiting_;
   };
 
+  /// What put() returns: `co_await` it to add the item, waiting for room.
   class [[nodiscard]] Put : public Wait {
    public:
+    /// Holds `item` until the queue has room for it.
     Put(BasicQueue& queue, T item)
         : Wait(queue, &BasicQueue::full, queue.putters_), item_(std::move(item)) {}
+    /// Adds the item; throws CancelledError, adding nothing, if the wait was cancelled.
     void await_resume() {
       Wait::await_resume();  // a cancelled put throws here: the item is not added
       this->queue_.put_nowait(std::move(item_));
@@ -181,9 +194,12 @@ class BasicQueue : LoopBound {
     T item_;
   };
 
+  /// What get() returns: `co_await` it to take an item, waiting for one.
   class [[nodiscard]] Get : public Wait {
    public:
+    /// Takes from `queue` once it has an item.
     explicit Get(BasicQueue& queue) noexcept : Wait(queue, &BasicQueue::empty, queue.getters_) {}
+    /// Takes the item; throws CancelledError, taking nothing, if the wait was cancelled.
     T await_resume() {
       Wait::await_resume();  // a cancelled get throws here: no item is taken
       return this->queue_.get_nowait();
@@ -233,9 +249,9 @@ class BasicQueue : LoopBound {
  private:
   /// CPython's `while self.empty(): ... await getter` loop (and its putter
   /// twin): wait in `waiters` until the queue is no longer `blocked`.
-  Task<void> wait_while(bool (BasicQueue::*blocked)() const, WaiterQueue& waiters) {
+  Task<void> wait_while(bool (BasicQueue::*blocked)() const, detail::WaiterQueue& waiters) {
     while ((this->*blocked)()) {
-      QueuedWait wait(waiters, bound_loop("Queue"));
+      detail::QueuedWait wait(waiters, bound_loop("Queue"));
       try {
         co_await wait;
       } catch (const CancelledError&) {
@@ -250,27 +266,28 @@ class BasicQueue : LoopBound {
   std::size_t maxsize_;
   std::size_t size_ = 0;
   std::size_t unfinished_ = 0;
-  WaiterQueue getters_;
-  WaiterQueue putters_;
+  detail::WaiterQueue getters_;
+  detail::WaiterQueue putters_;
   Event finished_;
   Store store_;
 };
 
-}  // namespace detail
-
 /// A first-in, first-out queue (`asyncio.Queue`). `maxsize` 0 means no limit.
 template <class T>
-class Queue : public detail::BasicQueue<T, detail::FifoStore<T>> {
+class Queue : public BasicQueue<T, detail::FifoStore<T>> {
  public:
-  explicit Queue(std::size_t maxsize = 0) : detail::BasicQueue<T, detail::FifoStore<T>>(maxsize) {}
+  /// An empty queue of at most `maxsize` items, 0 for no limit
+  /// (`asyncio.Queue(maxsize)`).
+  explicit Queue(std::size_t maxsize = 0) : BasicQueue<T, detail::FifoStore<T>>(maxsize) {}
 };
 
 /// A last-in, first-out queue (`asyncio.LifoQueue`): get() takes the newest item.
 template <class T>
-class LifoQueue : public detail::BasicQueue<T, detail::LifoStore<T>> {
+class LifoQueue : public BasicQueue<T, detail::LifoStore<T>> {
  public:
-  explicit LifoQueue(std::size_t maxsize = 0)
-      : detail::BasicQueue<T, detail::LifoStore<T>>(maxsize) {}
+  /// An empty queue of at most `maxsize` items, 0 for no limit
+  /// (`asyncio.LifoQueue(maxsize)`).
+  explicit LifoQueue(std::size_t maxsize = 0) : BasicQueue<T, detail::LifoStore<T>>(maxsize) {}
 };
 
 /// A queue whose get() takes the smallest item (`asyncio.PriorityQueue`), as
@@ -281,10 +298,12 @@ class LifoQueue : public detail::BasicQueue<T, detail::LifoStore<T>> {
 /// promises no order among them, which is why Python code puts (priority,
 /// counter, job) tuples; here a Compare that looks at the priority alone does.
 template <class T, class Compare = std::less<T>>
-class PriorityQueue : public detail::BasicQueue<T, detail::HeapStore<T, Compare>> {
+class PriorityQueue : public BasicQueue<T, detail::HeapStore<T, Compare>> {
  public:
+  /// An empty queue of at most `maxsize` items, 0 for no limit, ordered by
+  /// `compare` (`asyncio.PriorityQueue(maxsize)`).
   explicit PriorityQueue(std::size_t maxsize = 0, Compare compare = Compare())
-      : detail::BasicQueue<T, detail::HeapStore<T, Compare>>(
+      : BasicQueue<T, detail::HeapStore<T, Compare>>(
             maxsize, detail::HeapStore<T, Compare>{{}, std::move(compare)}) {}
 };
 

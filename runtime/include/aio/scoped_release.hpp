@@ -27,9 +27,12 @@ namespace aio {
 template <class Primitive>
 class [[nodiscard]] ScopedRelease {
  public:
+  /// Takes ownership of an acquisition of `primitive` already made.
   explicit ScopedRelease(Primitive& primitive) noexcept : primitive_(&primitive) {}
+  /// Takes over `other`'s acquisition; `other` owns nothing afterwards.
   ScopedRelease(ScopedRelease&& other) noexcept
       : primitive_(std::exchange(other.primitive_, nullptr)) {}
+  /// Releases what this guard owns, then takes over `other`'s acquisition.
   ScopedRelease& operator=(ScopedRelease&& other) noexcept {
     if (this != &other) {
       release_if_owned();
@@ -47,6 +50,7 @@ class [[nodiscard]] ScopedRelease {
   }
   /// Whether the guard still owns an acquisition.
   bool owns() const noexcept { return primitive_ != nullptr; }
+  /// Whether the guard still owns an acquisition, as owns().
   explicit operator bool() const noexcept { return owns(); }
 
  private:
@@ -63,13 +67,18 @@ class [[nodiscard]] ScopedRelease {
 template <class Primitive, class Acquire>
 class [[nodiscard]] ScopedAcquire {
  public:
+  /// Wraps `acquire`, an acquire awaiter of `primitive` (scoped() makes it).
   ScopedAcquire(Primitive& primitive, Acquire acquire) noexcept
       : primitive_(&primitive), acquire_(std::move(acquire)) {}
 
+  /// True when the acquire awaiter takes the primitive without waiting.
   bool await_ready() { return acquire_.await_ready(); }
+  /// Queues the awaiting task, as the acquire awaiter does.
   decltype(auto) await_suspend(std::coroutine_handle<> suspended) {
     return acquire_.await_suspend(suspended);
   }
+  /// Completes the acquisition (or throws, owning nothing) and returns the
+  /// guard that will release it.
   ScopedRelease<Primitive> await_resume() {
     acquire_.await_resume();
     return ScopedRelease<Primitive>(*primitive_);

@@ -30,17 +30,24 @@ class Semaphore : detail::LoopBound {
   /// is free and no live waiter is queued.
   class [[nodiscard]] Acquire {
    public:
+    /// An acquisition of one of `semaphore`'s permits (acquire() makes it).
     explicit Acquire(Semaphore& semaphore) noexcept : semaphore_(&semaphore) {}
 
+    /// Takes a permit at once when one is free and no live waiter is queued:
+    /// then the task does not suspend.
     bool await_ready() noexcept {
       if (semaphore_->locked()) return false;
       --semaphore_->value_;
       return true;
     }
+    /// Queues the awaiting task behind the semaphore's other waiters.
     void await_suspend(std::coroutine_handle<> suspended) {
       wait_.emplace(semaphore_->waiters_, semaphore_->bound_loop("Semaphore"));
       wait_->await_suspend(suspended);
     }
+    /// Returns true once woken with a permit set aside for this task. A task
+    /// cancelled while it waits takes no permit (one set aside for it goes to
+    /// the next waiter) and gets CancelledError.
     bool await_resume() {
       if (!wait_) return true;  // taken without waiting
       try {
@@ -91,8 +98,11 @@ class Semaphore : detail::LoopBound {
   ScopedAcquire<Semaphore, Acquire> scoped() noexcept { return {*this, acquire()}; }
 
  protected:
+  /// The bound of a plain Semaphore: none.
   static constexpr int unbounded = -1;
 
+  /// A semaphore with `value` permits that release() may not raise above
+  /// `bound` (BoundedSemaphore's constructor).
   Semaphore(int value, int bound) : value_(value), bound_(bound) {
     if (value < 0) throw std::invalid_argument("Semaphore initial value must be >= 0");
   }
@@ -118,6 +128,8 @@ class Semaphore : detail::LoopBound {
 /// and it throws std::invalid_argument (Python raises ValueError).
 class BoundedSemaphore : public Semaphore {
  public:
+  /// A semaphore with `value` permits, never more. Throws std::invalid_argument
+  /// when `value` < 0.
   explicit BoundedSemaphore(int value = 1) : Semaphore(value, value) {}
 };
 

@@ -10,12 +10,16 @@
 
 namespace aio {
 
+/// What sleep() returns: `co_await` it to suspend the running task.
 class SleepAwaiter {
  public:
+  /// A sleep of `seconds` of loop time; 0 or less: one loop iteration.
   explicit SleepAwaiter(double seconds) noexcept : seconds_(seconds) {}
 
-  // Even sleep(0) suspends: that is how a task lets others run.
+  /// Always false: even sleep(0) suspends, which is how a task lets others run.
   bool await_ready() const noexcept { return false; }
+  /// Arms the task's wake-up: at loop time now + seconds, or in the next
+  /// iteration for sleep(0).
   void await_suspend(std::coroutine_handle<> suspended) const {
     detail::TaskBase& task = detail::running_task();
     if (seconds_ <= 0) {
@@ -24,6 +28,7 @@ class SleepAwaiter {
       task.sleep_until(task.loop().time() + seconds_, suspended);
     }
   }
+  /// Throws CancelledError if the task was cancelled while it slept.
   void await_resume() const {
     detail::TaskBase& task = detail::running_task();
     if (seconds_ <= 0) {
@@ -42,6 +47,7 @@ inline SleepAwaiter sleep(double seconds) noexcept {
   return SleepAwaiter(seconds);
 }
 
+/// The same with a std::chrono duration: `co_await aio::sleep(500ms)`.
 template <class Rep, class Period>
 SleepAwaiter sleep(std::chrono::duration<Rep, Period> duration) noexcept {
   return SleepAwaiter(std::chrono::duration<double>(duration).count());

@@ -53,7 +53,10 @@ class TaskBase : public FutureBase, public TimerNode {
   /// The deadline of a sleep passed. As in CPython, where the timer resolves a
   /// future whose callback schedules the task, the task wakes one turn later.
   void expire() override;
+  /// The task's repr: "<Task 'Task-1' coro=main()>".
   std::string describe() const override;
+  /// A task names itself by its repr, as CPython's report does.
+  std::string describe_future() const override { return describe(); }
 
   /// Requests cancellation (`Task.cancel`): cancels what the task awaits, or
   /// delivers CancelledError at its next resumption.
@@ -105,7 +108,6 @@ class TaskBase : public FutureBase, public TimerNode {
   void abandon() noexcept;
 
  protected:
-  std::string describe_future() const override { return describe(); }
   virtual std::coroutine_handle<> coroutine() const noexcept = 0;
 
  private:
@@ -114,7 +116,7 @@ class TaskBase : public FutureBase, public TimerNode {
   /// A task's name and cancel message, allocated only when one is set: most
   /// tasks keep the default name and are never cancelled with a message.
   struct Labels {
-    std::string name;
+    std::optional<std::string> name;  // empty: the default, "Task-<number>"
     std::string cancel_message;
   };
 
@@ -251,11 +253,18 @@ class FutureAwaiter {
 template <class T>
 class [[nodiscard]] Task {
  public:
+  /// The coroutine's promise type: what makes a function returning Task<T> a
+  /// coroutine (runtime internals).
   using promise_type = detail::TaskPromise<T>;
 
+  /// A handle to the coroutine whose promise is `promise` (what calling the
+  /// coroutine function returns).
   explicit Task(promise_type& promise) noexcept : promise_(&promise) { promise_->add_ref(); }
+  /// Another handle to the same coroutine.
   Task(const Task& other) noexcept : Task(*other.promise_) {}
+  /// Takes over `other`'s coroutine; `other` is left empty.
   Task(Task&& other) noexcept : promise_(std::exchange(other.promise_, nullptr)) {}
+  /// Makes this handle refer to `other`'s coroutine.
   Task& operator=(Task other) noexcept {
     std::swap(promise_, other.promise_);
     return *this;
@@ -264,7 +273,10 @@ class [[nodiscard]] Task {
     if (promise_ != nullptr) promise_->drop_ref();
   }
 
+  /// The task's name (`Task.get_name`): the one given to create_task or
+  /// set_name, otherwise "Task-N" with N counting the tasks created so far.
   std::string get_name() const { return promise_->name(); }
+  /// Renames the task (`Task.set_name`).
   void set_name(std::string name) { promise_->set_name(std::move(name)); }
 
   /// Requests cancellation; see `Task.cancel` in the asyncio docs.
@@ -274,19 +286,28 @@ class [[nodiscard]] Task {
   /// Withdraws one cancellation request (`Task.uncancel`).
   int uncancel() noexcept { return promise_->uncancel(); }
 
+  /// Whether the task has finished: returned, failed or cancelled (`Task.done`).
   bool done() const noexcept { return promise_->done(); }
+  /// Whether the task ended cancelled (`Task.cancelled`).
   bool cancelled() const noexcept { return promise_->cancelled(); }
   /// The task's value; throws as `Task.result()` raises.
   decltype(auto) result() const {
     promise_->check_result();
     if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*promise_->value);
   }
+  /// The exception the task failed with, or nullptr after a value
+  /// (`Task.exception`). Throws InvalidStateError while the task is pending and
+  /// CancelledError when it was cancelled.
   std::exception_ptr exception() const { return promise_->exception(); }
 
+  /// Calls `function(task)` (or `function()`) in a later iteration once the
+  /// task is done (`Task.add_done_callback`); returns an id for removal.
   template <class F>
   CallbackId add_done_callback(F function) {
     return CallbackId(detail::add_user_callback(*promise_, *this, std::move(function)));
   }
+  /// Removes a callback added with add_done_callback; returns how many were
+  /// removed, 0 or 1 (`Task.remove_done_callback`).
   int remove_done_callback(CallbackId id) noexcept {
     return promise_->remove_done_callback(*id.get()) ? 1 : 0;
   }
@@ -294,10 +315,16 @@ class [[nodiscard]] Task {
   /// What `inspect.getcoroutinestate(coro)` would say.
   CoroutineState coroutine_state() const noexcept { return promise_->coroutine_state(); }
 
+  /// `co_await task`: waits for a scheduled task as for a future (`await task`),
+  /// or runs a coroutine not scheduled yet inside the awaiting task (`await
+  /// coro`). Returns its value or rethrows its exception.
   auto operator co_await() const& noexcept { return Awaiter(*this); }
+  /// The same, taking over this handle.
   auto operator co_await() && noexcept { return Awaiter(std::move(*this)); }
 
+  /// The coroutine's promise (runtime internals).
   promise_type& promise() const noexcept { return *promise_; }
+  /// The task's state, whatever its result type (runtime internals).
   detail::TaskBase& core() const noexcept { return *promise_; }
 
  private:
@@ -352,23 +379,36 @@ Task<T> create_task(Task<T> coroutine, std::string name = {}) {
 /// A task of any result type. Copies share the task and keep it alive.
 class TaskRef {
  public:
+  /// A reference to the task whose state is `task` (runtime internals).
   explicit TaskRef(detail::TaskBase& task) noexcept : task_(&task) { task_->add_ref(); }
+  /// A reference to the task `task` stands for. Implicit, so a Task<T> goes
+  /// wherever a TaskRef is expected.
   template <class T>
   TaskRef(const Task<T>& task) noexcept : TaskRef(task.core()) {}  // NOLINT: implicit on purpose
+  /// Another reference to the same task.
   TaskRef(const TaskRef& other) noexcept : TaskRef(*other.task_) {}
+  /// Makes this reference refer to `other`'s task.
   TaskRef& operator=(TaskRef other) noexcept {
     std::swap(task_, other.task_);
     return *this;
   }
   ~TaskRef() { task_->drop_ref(); }
 
+  /// The task's name (`Task.get_name`).
   std::string get_name() const { return task_->name(); }
+  /// Whether the task has finished (`Task.done`).
   bool done() const noexcept { return task_->done(); }
+  /// Whether the task ended cancelled (`Task.cancelled`).
   bool cancelled() const noexcept { return task_->cancelled(); }
+  /// Requests the task's cancellation (`Task.cancel`), as Task::cancel does.
   bool cancel(const std::string& message = {}) { return task_->cancel(message); }
+  /// How many cancellation requests are outstanding (`Task.cancelling`).
   int cancelling() const noexcept { return task_->cancelling(); }
+  /// Withdraws one cancellation request (`Task.uncancel`).
   int uncancel() noexcept { return task_->uncancel(); }
+  /// What `inspect.getcoroutinestate(task.get_coro())` would say.
   CoroutineState coroutine_state() const noexcept { return task_->coroutine_state(); }
+  /// The task's state (runtime internals).
   detail::TaskBase& core() const noexcept { return *task_; }
 
   /// The same task (Python compares tasks by identity).

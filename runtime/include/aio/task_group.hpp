@@ -76,9 +76,13 @@ namespace aio {
 template <class T>
 class ChildTask : public Task<T> {
  public:
+  /// Wraps the child `task` (TaskGroup::create_task makes it).
   explicit ChildTask(Task<T> task) noexcept : Task<T>(std::move(task)) {}
 };
 
+/// A group of child tasks that its body waits for and that fail together
+/// (`asyncio.TaskGroup`); see the top of this file for its two spellings and
+/// its rules. Made in the task that awaits its join(); neither copied nor moved.
 class TaskGroup {
  public:
   /// `__aenter__`: the running task becomes the group's parent (the body).

@@ -91,6 +91,8 @@ class Timeout {
   }
   Timeout(const Timeout&) = delete;
   Timeout& operator=(const Timeout&) = delete;
+  /// Moves the open scope (timeout() returns it by value); `other` is left
+  /// empty and its destruction does nothing.
   Timeout(Timeout&& other) noexcept = default;
   Timeout& operator=(Timeout&&) = delete;
   ~Timeout() {

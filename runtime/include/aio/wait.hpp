@@ -40,15 +40,21 @@ namespace aio {
 /// When wait returns (asyncio.FIRST_COMPLETED and friends).
 enum class ReturnWhen { FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED };
 
+/// Return when any task is done (`asyncio.FIRST_COMPLETED`).
 inline constexpr ReturnWhen FIRST_COMPLETED = ReturnWhen::FIRST_COMPLETED;
+/// Return when a task fails with an exception, or when all are done
+/// (`asyncio.FIRST_EXCEPTION`).
 inline constexpr ReturnWhen FIRST_EXCEPTION = ReturnWhen::FIRST_EXCEPTION;
+/// Return when all tasks are done (`asyncio.ALL_COMPLETED`), the default.
 inline constexpr ReturnWhen ALL_COMPLETED = ReturnWhen::ALL_COMPLETED;
 
 /// What wait returns: `auto [done, pending] = co_await aio::wait(...)`. Each
 /// vector keeps the order in which the tasks were passed (Python: sets).
 template <class T>
 struct WaitResult {
+  /// The tasks that are done.
   std::vector<Task<T>> done;
+  /// The tasks not done yet.
   std::vector<Task<T>> pending;
 };
 
