@@ -17,14 +17,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from cmake_lists import listed  # tools/, this script's own folder
+
 
 def exercise_ids(source: Path) -> list[str]:
     """The ids (e01, e02, ...) in exercises/exercise_list.cmake, in order."""
-    text = (source / "exercises" / "exercise_list.cmake").read_text()
-    listed = re.search(r"set\(AIO_EXERCISES(.*?)\)", text, re.S)
-    if listed is None:
-        raise SystemExit("exercise_list.cmake has no set(AIO_EXERCISES ...)")
-    return [re.match(r"e\d+", name).group(0) for name in listed.group(1).split()]
+    folders = listed(source / "exercises" / "exercise_list.cmake", "AIO_EXERCISES")
+    return [re.match(r"e\d+", folder).group(0) for folder in folders]
 
 
 def run(command: list[str]) -> None:

@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import listed  # noqa: E402  (the one reader of the CMake lists)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from cmake_lists import listed  # noqa: E402
 
 
 class Links(html.parser.HTMLParser):

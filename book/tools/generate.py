@@ -13,16 +13,11 @@ into OUT_DIR:
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
-
-def listed(cmake_file: Path, variable: str) -> list[str]:
-    """The words of `set(VARIABLE ...)` in a CMake list file, comments removed."""
-    text = re.sub(r"#.*", "", cmake_file.read_text())
-    found = re.search(rf"set\(\s*{variable}(.*?)\)", text, re.S)
-    if found is None:
-        raise SystemExit(f"{cmake_file}: no set({variable} ...)")
-    return found.group(1).split()
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from cmake_lists import listed  # noqa: E402
 
 
 def slug_of(folder: str) -> str:
