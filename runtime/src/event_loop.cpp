@@ -166,11 +166,6 @@ void EventLoop::abandon_pending_tasks() noexcept {
   for (detail::TaskBase* task : pending) task->release();
 }
 
-EventLoop& get_running_loop() {
-  if (detail::running_loop_in_thread == nullptr) throw RuntimeError("no running event loop");
-  return *detail::running_loop_in_thread;
-}
-
 void set_default_debug(bool enabled) noexcept {
   default_debug = enabled;
 }
@@ -178,6 +173,10 @@ void set_default_debug(bool enabled) noexcept {
 namespace detail {
 
 constinit thread_local EventLoop* running_loop_in_thread = nullptr;
+
+void throw_no_running_loop() {
+  throw RuntimeError("no running event loop");
+}
 
 void report_callback_exception(std::exception_ptr error) noexcept {
   try {

@@ -80,8 +80,7 @@ void FutureBase::complete(FutureState final_state) {
     Callback& callback = *first_callback_;
     first_callback_ = callback.next_in_list;
     callback.next_in_list = nullptr;
-    loop_->schedule(callback);
-    callback.release();
+    loop_->schedule_owned(callback);
   }
   last_callback_ = nullptr;
 }

@@ -180,6 +180,10 @@ void TaskBase::run() {
     drop_ref();
     return;
   }
+  if (fut_waiter_ != nullptr && !must_cancel_ && fut_waiter_->wait_again()) {
+    fut_waiter_->add_done_callback(*this);  // woken too soon: it waits on
+    return;
+  }
   if (Timeline* timeline = recording_timeline) [[unlikely]] {
     timeline->record(*this, started_ ? TaskEventKind::resumed : TaskEventKind::started);
   }
@@ -271,8 +275,7 @@ void TaskBase::sleep_until(double when, std::coroutine_handle<> suspended) {
   if (must_cancel_ && cancel_sleep()) must_cancel_ = false;
 }
 
-void TaskBase::deliver_pending_cancel() {
-  if (!must_cancel_) return;
+void TaskBase::throw_pending_cancel() {
   must_cancel_ = false;
   throw CancelledError(cancel_message());
 }

@@ -78,8 +78,7 @@ class Condition : detail::LoopBound {
       }
     }
     if (error) {
-      const Future<void>& notification = notified.future();
-      if (notification.done() && !notification.cancelled()) waiters_.wake_pending(1);
+      if (notified.done() && !notified.cancelled()) waiters_.wake_pending(1);
       std::rethrow_exception(error);
     }
     co_return true;

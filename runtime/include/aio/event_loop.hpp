@@ -100,6 +100,14 @@ class EventLoop {
     callback.retain();
     ready_.push(callback);
   }
+  /// schedule(), handing the ready queue a reference the caller holds.
+  void schedule_owned(detail::Callback& callback) {
+    if (closed_) {
+      callback.release();
+      return;
+    }
+    ready_.push(callback);
+  }
   /// Arms `node` in the timer heap for `when`.
   void schedule_timer(detail::TimerNode& node, double when);
   /// Disarms `node` if it waits in the timer heap; its entry is dropped later.
@@ -159,14 +167,18 @@ class EventLoop {
   std::uint64_t serial_;
 };
 
-/// The loop running in this thread; throws RuntimeError when there is none
-/// (`asyncio.get_running_loop`).
-EventLoop& get_running_loop();
-
 namespace detail {
 /// The loop running in this thread; only run_forever sets it.
 extern constinit thread_local EventLoop* running_loop_in_thread;
+[[noreturn]] void throw_no_running_loop();
 }  // namespace detail
+
+/// The loop running in this thread; throws RuntimeError when there is none
+/// (`asyncio.get_running_loop`).
+inline EventLoop& get_running_loop() {
+  if (detail::running_loop_in_thread == nullptr) detail::throw_no_running_loop();
+  return *detail::running_loop_in_thread;
+}
 
 /// The loop running in this thread, or nullptr.
 inline EventLoop* running_loop() noexcept {

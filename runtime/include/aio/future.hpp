@@ -66,6 +66,10 @@ class FutureBase {
   /// Unregisters every callback (a loop abandoning its pending tasks).
   void clear_done_callbacks() noexcept;
 
+  /// Asked when a task this future woke is about to resume: true when the
+  /// future, pending again, keeps the task waiting (see QueuedWait).
+  virtual bool wait_again() { return false; }
+
   void add_ref() noexcept { ++references_; }
   void drop_ref() noexcept {
     if (--references_ == 0) destroy();
@@ -86,6 +90,8 @@ class FutureBase {
   /// done callbacks.
   void complete(FutureState final_state);
   void mark_cancelled(std::exception_ptr cancelled_error);
+  /// Pending again, for a waiter that goes back in line.
+  void reopen() noexcept { state_ = FutureState::pending; }
   /// Reports an exception nobody looked at; called as the future is freed.
   void report_unretrieved_exception() const noexcept;
 

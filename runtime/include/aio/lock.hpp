@@ -102,7 +102,7 @@ class Lock : detail::LoopBound {
   /// runs, it finds the lock free and calls this again).
   void wake_up_first() {
     if (waiters_.empty()) return;
-    Future<void>& first = waiters_.front();
+    detail::QueuedWait& first = waiters_.front();
     if (!first.done()) first.set_result();
   }
 

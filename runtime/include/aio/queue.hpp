@@ -10,9 +10,13 @@
 ///     queue.task_done();                       // the job is finished
 ///     co_await queue.join();                   // every job put is finished
 ///
-/// The code follows CPython 3.11's `Lib/asyncio/queues.py` line for line. The
-/// three queues differ only in which item get() takes: the oldest (Queue), the
-/// newest (LifoQueue) or the smallest (PriorityQueue). The rest is shared:
+/// The code follows CPython 3.11's `Lib/asyncio/queues.py`, with one change of
+/// place: CPython's `while self.empty():` loop around the wait runs in the
+/// waiter (detail::QueuedWait) just before the task would resume, instead of
+/// in a coroutine of its own, so a wait costs no coroutine frame. The order of
+/// events is the same. The three queues differ only in which item get() takes:
+/// the oldest (Queue), the newest (LifoQueue) or the smallest (PriorityQueue).
+/// The rest is shared:
 ///
 /// - A get() on an empty queue (a put() on a full one) queues a future among
 ///   the getters (putters) and waits for it. Each put_nowait() wakes the first
@@ -25,8 +29,8 @@
 ///   for put()). A cancelled get() takes no item; a cancelled put() adds none.
 ///
 /// `co_await` put(), get() and join(). join() is a coroutine, which can also go
-/// to aio::create_task; put() and get() return awaiters. The queue binds to the running loop the
-/// first time a task waits on it. It should outlive the tasks waiting on it; if
+/// to aio::create_task; put() and get() return awaiters. The queue binds to the
+/// running loop the first time a task waits on it. It should outlive the tasks waiting on it; if
 /// it does not, a waiting task cancelled later gets its CancelledError without
 /// touching it, and one it woke gets RuntimeError.
 
@@ -149,33 +153,47 @@ class BasicQueue : detail::LoopBound {
   std::size_t unfinished_tasks() const noexcept { return unfinished_; }
 
   /// What put() and get() return: `co_await` it. It does not suspend when the
-  /// queue is ready for it; otherwise it first runs CPython's waiting loop
-  /// (`while self.full():` or `while self.empty():`), as a coroutine.
-  class [[nodiscard]] Wait {
+  /// queue is ready for it; otherwise it waits in line, and runs CPython's
+  /// waiting loop (`while self.full():` or `while self.empty():`): a task
+  /// woken when the queue is blocked again goes back to the end of the line
+  /// before it resumes (see detail::QueuedWait).
+  class [[nodiscard]] Wait : detail::WaitCondition {
    public:
     /// Waits in `waiters` while `(queue.*blocked)()` is true.
     Wait(BasicQueue& queue, bool (BasicQueue::*blocked)() const,
          detail::WaiterQueue& waiters) noexcept
         : queue_(queue), blocked_(blocked), waiters_(waiters) {}
     /// No suspension when the queue is not blocked.
-    bool await_ready() const noexcept { return !(queue_.*blocked_)(); }
-    /// Runs the waiting loop inside the awaiting task.
-    auto await_suspend(std::coroutine_handle<> suspended) {
-      return waiting_.emplace(queue_.wait_while(blocked_, waiters_).operator co_await())
-          .await_suspend(suspended);
+    bool await_ready() const noexcept { return !still_blocked(); }
+    /// Queues the awaiting task among the getters (or putters).
+    void await_suspend(std::coroutine_handle<> suspended) {
+      wait_.emplace(waiters_, queue_.bound_loop("Queue"), static_cast<const WaitCondition*>(this));
+      wait_->await_suspend(suspended);
     }
     /// Rethrows the CancelledError of a cancelled wait.
     void await_resume() {
-      if (waiting_) waiting_->await_resume();
+      if (!wait_) return;  // ready without waiting
+      try {
+        wait_->await_resume();
+      } catch (const CancelledError&) {
+        // Woken, but cancelled before it could use the item or the slot: wake
+        // up the next in line.
+        if (!wait_->orphaned() && !wait_->cancelled() && !still_blocked()) {
+          waiters_.wake_pending(1);
+        }
+        throw;
+      }
     }
 
    protected:
     BasicQueue& queue_;  ///< The queue waited on.
 
    private:
+    bool still_blocked() const override { return (queue_.*blocked_)(); }
+
     bool (BasicQueue::*blocked_)() const;
     detail::WaiterQueue& waiters_;
-    std::optional<decltype(std::declval<Task<void>>().operator co_await())> waiting_;
+    std::optional<detail::QueuedWait> wait_;
   };
 
   /// What put() returns: `co_await` it to add the item, waiting for room.
@@ -247,22 +265,6 @@ class BasicQueue : detail::LoopBound {
   }
 
  private:
-  /// CPython's `while self.empty(): ... await getter` loop (and its putter
-  /// twin): wait in `waiters` until the queue is no longer `blocked`.
-  Task<void> wait_while(bool (BasicQueue::*blocked)() const, detail::WaiterQueue& waiters) {
-    while ((this->*blocked)()) {
-      detail::QueuedWait wait(waiters, bound_loop("Queue"));
-      try {
-        co_await wait;
-      } catch (const CancelledError&) {
-        // Woken, but cancelled before it could use the item or the slot: wake
-        // up the next in line.
-        if (!wait.future().cancelled() && !(this->*blocked)()) waiters.wake_pending(1);
-        throw;
-      }
-    }
-  }
-
   std::size_t maxsize_;
   std::size_t size_ = 0;
   std::size_t unfinished_ = 0;

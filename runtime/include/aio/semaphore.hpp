@@ -55,7 +55,7 @@ class Semaphore : detail::LoopBound {
       } catch (const CancelledError&) {
         // Woken (a permit was set aside for this waiter) and then cancelled
         // before it ran: the permit goes back, to the next waiter if any.
-        if (!wait_->future().cancelled()) {
+        if (!wait_->cancelled()) {
           ++semaphore_->value_;
           semaphore_->wake_up_next();
         }
@@ -111,7 +111,7 @@ class Semaphore : detail::LoopBound {
   /// Wakes the first waiter not woken or cancelled yet, setting a permit aside
   /// for it; false when there is none.
   bool wake_up_next() {
-    Future<void>* next = waiters_.first_pending();
+    detail::QueuedWait* next = waiters_.first_pending();
     if (next == nullptr) return false;
     --value_;
     next->set_result();

@@ -94,7 +94,9 @@ class TaskBase : public FutureBase, public TimerNode {
   /// Suspends until loop time `when`.
   void sleep_until(double when, std::coroutine_handle<> suspended);
   /// After a suspension: throws CancelledError if a cancellation is pending.
-  void deliver_pending_cancel();
+  void deliver_pending_cancel() {
+    if (must_cancel_) throw_pending_cancel();
+  }
   /// After a sleep: throws CancelledError if a cancellation is pending or the
   /// sleep itself was cancelled.
   void finish_sleep();
@@ -121,6 +123,7 @@ class TaskBase : public FutureBase, public TimerNode {
   };
 
   void complete_from_coroutine();
+  [[noreturn]] void throw_pending_cancel();
   /// Cancels a pending sleep and schedules the task; false when none is pending.
   bool cancel_sleep();
   Labels& labels();

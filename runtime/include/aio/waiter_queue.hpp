@@ -48,9 +48,10 @@ class LoopBound {
 class QueuedWait;
 
 /// The tasks blocked on a primitive, oldest first (CPython's `collections.deque`
-/// of futures). Each waiting task's QueuedWait lives in its coroutine frame and
-/// is linked into this list while it waits, so queueing allocates nothing and
-/// leaving the queue, from anywhere in it, takes constant time.
+/// of futures). Each waiting task's QueuedWait, its future, lives in its
+/// coroutine frame and is linked into this list while it waits, so queueing
+/// allocates nothing and leaving the queue, from anywhere in it, takes
+/// constant time.
 ///
 /// Unlike Python's, a primitive can be destroyed while tasks still wait on it
 /// (a local of main, when main returns). Its destructor tells each QueuedWait
@@ -64,14 +65,14 @@ class WaiterQueue {
 
   bool empty() const noexcept { return first_ == nullptr; }
   std::size_t size() const noexcept { return size_; }
-  /// The oldest waiter's future; the queue must not be empty.
-  Future<void>& front() noexcept;
+  /// The oldest waiter; the queue must not be empty.
+  QueuedWait& front() noexcept { return *first_; }
 
   /// Whether some waiter is still live: not cancelled (woken ones count).
   bool any_live() const noexcept;
 
   /// The oldest waiter that is not done yet (neither woken nor cancelled).
-  Future<void>* first_pending() noexcept;
+  QueuedWait* first_pending() noexcept;
 
   /// Wakes the `count` oldest waiters that are not done yet; returns how many.
   /// `wake_pending(1)` is CPython's `_wakeup_next`.
@@ -87,6 +88,16 @@ class WaiterQueue {
   std::size_t size_ = 0;
 };
 
+/// What a queue's waiter asks before its task resumes: is the queue still
+/// empty (or still full)?
+class WaitCondition {
+ public:
+  virtual bool still_blocked() const = 0;
+
+ protected:
+  ~WaitCondition() = default;
+};
+
 /// One blocking wait on a primitive, the lines CPython repeats in each of them:
 ///
 ///     fut = self._get_loop().create_future()
@@ -96,34 +107,41 @@ class WaiterQueue {
 ///     finally:
 ///         self._waiters.remove(fut)
 ///
-/// `co_await` it, directly or from a primitive's awaiter: await_suspend queues
-/// the wait and suspends the task on its future, await_resume takes the wait
-/// out of the queue and then returns, or throws the CancelledError that woke
-/// the task.
+/// The wait is the future: it is what waits in the queue, what a release or a
+/// put wakes with set_result, and what the task awaits. `co_await` it, directly
+/// or from a primitive's awaiter: await_suspend queues it and suspends the
+/// task on it, await_resume takes it out of the queue and then returns, or
+/// throws the CancelledError that woke the task. It lives in the awaiting
+/// frame: its last reference going frees nothing.
+///
+/// Given a WaitCondition, it also runs the `while` around those lines that
+/// CPython's queues add: if, when its task is about to resume, the queue is
+/// blocked again (another task took the item first), it goes back to the end
+/// of the line and the task keeps waiting, without resuming.
 ///
 /// If the queue is destroyed meanwhile, the wait does not touch it again. A
 /// task cancelled then gets its CancelledError as usual; one woken before the
 /// queue went gets RuntimeError, as whatever it was woken for is gone too.
-/// So after a CancelledError, the queue is still there unless future() was
+/// So after a CancelledError, the queue is still there unless the wait was
 /// cancelled.
-class QueuedWait {
+class QueuedWait final : public FutureCore<void> {
  public:
-  QueuedWait(WaiterQueue& waiters, EventLoop& loop)
-      : waiters_(&waiters), future_(loop), awaiter_(future_) {}
+  QueuedWait(WaiterQueue& waiters, EventLoop& loop, const WaitCondition* condition = nullptr)
+      : FutureCore<void>(&loop), waiters_(&waiters), condition_(condition) {}
   /// Awaiters are moved before they are awaited; a queued wait stays put.
   QueuedWait(QueuedWait&& other) noexcept
-      : waiters_(std::exchange(other.waiters_, nullptr)),
-        future_(other.future_),
-        awaiter_(future_) {}
+      : FutureCore<void>(&other.loop()),
+        waiters_(std::exchange(other.waiters_, nullptr)),
+        condition_(other.condition_) {}
   QueuedWait& operator=(QueuedWait&&) = delete;
-  ~QueuedWait() { leave(); }
+  ~QueuedWait() override { leave(); }
 
   bool await_ready() const noexcept { return false; }
 
   void await_suspend(std::coroutine_handle<> suspended) {
     waiters_->push_back(*this);
     try {
-      awaiter_.await_suspend(suspended);
+      running_task().wait_on(*this, suspended);
     } catch (...) {
       leave();
       throw;
@@ -131,20 +149,32 @@ class QueuedWait {
   }
 
   void await_resume() {
-    if (orphaned_ && !future_.cancelled()) {
+    if (orphaned_ && !cancelled()) {
       throw RuntimeError("aio primitive destroyed while a task was waiting on it");
     }
     leave();
-    awaiter_.await_resume();
+    running_task().deliver_pending_cancel();
+    // A wait ends woken (a result) or cancelled, never with another error.
+    if (cancelled()) std::rethrow_exception(error());
   }
 
-  /// The waiter's future: done and not cancelled once it was woken.
-  const Future<void>& future() const noexcept { return future_; }
   /// Whether the primitive was destroyed while this wait was queued in it.
   bool orphaned() const noexcept { return orphaned_; }
 
+  /// Woken, but the queue is blocked again: back to the end of the line.
+  bool wait_again() override {
+    if (condition_ == nullptr || waiters_ == nullptr || cancelled()) return false;
+    if (!condition_->still_blocked()) return false;
+    waiters_->remove(*this);
+    waiters_->push_back(*this);
+    reopen();
+    return true;
+  }
+
  private:
   friend class WaiterQueue;
+
+  void destroy() noexcept override {}  // it lives in the waiting frame
 
   /// Takes the wait out of the queue, if it is queued and the queue is still there.
   void leave() noexcept {
@@ -153,12 +183,11 @@ class QueuedWait {
   }
 
   WaiterQueue* waiters_;  // null once the wait has left it, or it was destroyed
+  const WaitCondition* condition_;
   QueuedWait* previous_ = nullptr;
   QueuedWait* next_ = nullptr;
   bool queued_ = false;
   bool orphaned_ = false;
-  Future<void> future_;
-  FutureAwaiter<void, Future<void>> awaiter_;
 };
 
 inline WaiterQueue::~WaiterQueue() {
@@ -168,20 +197,16 @@ inline WaiterQueue::~WaiterQueue() {
   }
 }
 
-inline Future<void>& WaiterQueue::front() noexcept {
-  return first_->future_;
-}
-
 inline bool WaiterQueue::any_live() const noexcept {
   for (const QueuedWait* wait = first_; wait != nullptr; wait = wait->next_) {
-    if (!wait->future_.cancelled()) return true;
+    if (!wait->cancelled()) return true;
   }
   return false;
 }
 
-inline Future<void>* WaiterQueue::first_pending() noexcept {
+inline QueuedWait* WaiterQueue::first_pending() noexcept {
   for (QueuedWait* wait = first_; wait != nullptr; wait = wait->next_) {
-    if (!wait->future_.done()) return &wait->future_;
+    if (!wait->done()) return wait;
   }
   return nullptr;
 }
@@ -189,8 +214,8 @@ inline Future<void>* WaiterQueue::first_pending() noexcept {
 inline std::size_t WaiterQueue::wake_pending(std::size_t count) {
   std::size_t woken = 0;
   for (QueuedWait* wait = first_; wait != nullptr && woken < count; wait = wait->next_) {
-    if (wait->future_.done()) continue;
-    wait->future_.set_result();  // schedules the wake-up; nothing runs here
+    if (wait->done()) continue;
+    wait->set_result();  // schedules the wake-up; nothing runs here
     ++woken;
   }
   return woken;
