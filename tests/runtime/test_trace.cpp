@@ -77,6 +77,27 @@ aio::Task<> return_at_once() {
   co_return;
 }
 
+aio::Task<> take_lock(aio::Lock* lock) {
+  auto held = co_await lock->scoped();
+  co_await aio::sleep(1);
+}
+
+aio::Task<> two_take_a_lock() {
+  aio::Lock lock;
+  co_await aio::gather(take_lock(&lock), take_lock(&lock));
+}
+
+TEST(Timeline, NamesAWaitOnAPrimitiveByWhatItWaitsFor) {
+  aio::detail::reset_task_counter();
+  aio::Timeline timeline;
+  aio::run(two_take_a_lock());
+  timeline.stop();
+  const Events events = lines(timeline);
+  EXPECT_NE(std::find(events.begin(), events.end(), "0 Task-3 suspended Lock.acquire()"),
+            events.end())
+      << fmt::format("{}", fmt::join(events, "\n"));
+}
+
 aio::Task<> gather_two() {
   co_await aio::gather(sleep_for(0.5), sleep_for(1));
 }

@@ -58,7 +58,7 @@ class Condition : detail::LoopBound {
   /// nobody, as in 3.11.
   Task<bool> wait() {
     if (!locked()) throw RuntimeError("cannot wait on un-acquired lock");
-    detail::QueuedWait notified(waiters_, bound_loop("Condition"));
+    detail::QueuedWait notified(waiters_, bound_loop("Condition"), "Condition.wait()");
     release();
     std::exception_ptr error;
     try {

@@ -27,7 +27,7 @@ class Event : detail::LoopBound {
     bool await_ready() const noexcept { return event_->value_; }
     /// Queues the awaiting task until set() wakes it.
     void await_suspend(std::coroutine_handle<> suspended) {
-      wait_.emplace(event_->waiters_, event_->bound_loop("Event"));
+      wait_.emplace(event_->waiters_, event_->bound_loop("Event"), "Event.wait()");
       wait_->await_suspend(suspended);
     }
     /// Returns true; throws CancelledError if the task was cancelled while it

@@ -76,8 +76,9 @@ class FutureBase {
   }
 
   /// Names the future as Python's repr names its class ("Future",
-  /// "_GatheringFuture", a task's repr): in the "exception was never retrieved"
-  /// report, and on timelines, for what a task waits on.
+  /// "_GatheringFuture", a task's repr), or, for a primitive's waiter, by
+  /// what it waits for ("Lock.acquire()"): in the "exception was never
+  /// retrieved" report, and on timelines, for what a task waits on.
   virtual std::string describe_future() const { return "Future"; }
 
  protected:

@@ -46,7 +46,7 @@ class Lock : detail::LoopBound {
     }
     /// Queues the awaiting task behind the lock's other waiters.
     void await_suspend(std::coroutine_handle<> suspended) {
-      wait_.emplace(lock_->waiters_, lock_->bound_loop("Lock"));
+      wait_.emplace(lock_->waiters_, lock_->bound_loop("Lock"), "Lock.acquire()");
       wait_->await_suspend(suspended);
     }
     /// Takes the lock once woken and returns true. A task cancelled while it

@@ -159,15 +159,17 @@ class BasicQueue : detail::LoopBound {
   /// before it resumes (see detail::QueuedWait).
   class [[nodiscard]] Wait : detail::WaitCondition {
    public:
-    /// Waits in `waiters` while `(queue.*blocked)()` is true.
-    Wait(BasicQueue& queue, bool (BasicQueue::*blocked)() const,
-         detail::WaiterQueue& waiters) noexcept
-        : queue_(queue), blocked_(blocked), waiters_(waiters) {}
+    /// Waits in `waiters` while `(queue.*blocked)()` is true; `waiting_for`
+    /// names the wait ("Queue.get()").
+    Wait(BasicQueue& queue, bool (BasicQueue::*blocked)() const, detail::WaiterQueue& waiters,
+         const char* waiting_for) noexcept
+        : queue_(queue), blocked_(blocked), waiters_(waiters), waiting_for_(waiting_for) {}
     /// No suspension when the queue is not blocked.
     bool await_ready() const noexcept { return !still_blocked(); }
     /// Queues the awaiting task among the getters (or putters).
     void await_suspend(std::coroutine_handle<> suspended) {
-      wait_.emplace(waiters_, queue_.bound_loop("Queue"), static_cast<const WaitCondition*>(this));
+      wait_.emplace(waiters_, queue_.bound_loop("Queue"), waiting_for_,
+                    static_cast<const WaitCondition*>(this));
       wait_->await_suspend(suspended);
     }
     /// Rethrows the CancelledError of a cancelled wait.
@@ -193,6 +195,7 @@ class BasicQueue : detail::LoopBound {
 
     bool (BasicQueue::*blocked_)() const;
     detail::WaiterQueue& waiters_;
+    const char* waiting_for_;
     std::optional<detail::QueuedWait> wait_;
   };
 
@@ -201,7 +204,7 @@ class BasicQueue : detail::LoopBound {
    public:
     /// Holds `item` until the queue has room for it.
     Put(BasicQueue& queue, T item)
-        : Wait(queue, &BasicQueue::full, queue.putters_), item_(std::move(item)) {}
+        : Wait(queue, &BasicQueue::full, queue.putters_, "Queue.put()"), item_(std::move(item)) {}
     /// Adds the item; throws CancelledError, adding nothing, if the wait was cancelled.
     void await_resume() {
       Wait::await_resume();  // a cancelled put throws here: the item is not added
@@ -216,7 +219,8 @@ class BasicQueue : detail::LoopBound {
   class [[nodiscard]] Get : public Wait {
    public:
     /// Takes from `queue` once it has an item.
-    explicit Get(BasicQueue& queue) noexcept : Wait(queue, &BasicQueue::empty, queue.getters_) {}
+    explicit Get(BasicQueue& queue) noexcept
+        : Wait(queue, &BasicQueue::empty, queue.getters_, "Queue.get()") {}
     /// Takes the item; throws CancelledError, taking nothing, if the wait was cancelled.
     T await_resume() {
       Wait::await_resume();  // a cancelled get throws here: no item is taken

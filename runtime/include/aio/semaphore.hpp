@@ -42,7 +42,8 @@ class Semaphore : detail::LoopBound {
     }
     /// Queues the awaiting task behind the semaphore's other waiters.
     void await_suspend(std::coroutine_handle<> suspended) {
-      wait_.emplace(semaphore_->waiters_, semaphore_->bound_loop("Semaphore"));
+      wait_.emplace(semaphore_->waiters_, semaphore_->bound_loop("Semaphore"),
+                    "Semaphore.acquire()");
       wait_->await_suspend(suspended);
     }
     /// Returns true once woken with a permit set aside for this task. A task

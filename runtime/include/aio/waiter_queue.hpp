@@ -126,12 +126,19 @@ class WaitCondition {
 /// cancelled.
 class QueuedWait final : public FutureCore<void> {
  public:
-  QueuedWait(WaiterQueue& waiters, EventLoop& loop, const WaitCondition* condition = nullptr)
-      : FutureCore<void>(&loop), waiters_(&waiters), condition_(condition) {}
+  /// A wait in `waiters`; `waiting_for` names it ("Lock.acquire()") where a
+  /// waiter is reported, on timelines for instance.
+  QueuedWait(WaiterQueue& waiters, EventLoop& loop, const char* waiting_for,
+             const WaitCondition* condition = nullptr)
+      : FutureCore<void>(&loop),
+        waiters_(&waiters),
+        waiting_for_(waiting_for),
+        condition_(condition) {}
   /// Awaiters are moved before they are awaited; a queued wait stays put.
   QueuedWait(QueuedWait&& other) noexcept
       : FutureCore<void>(&other.loop()),
         waiters_(std::exchange(other.waiters_, nullptr)),
+        waiting_for_(other.waiting_for_),
         condition_(other.condition_) {}
   QueuedWait& operator=(QueuedWait&&) = delete;
   ~QueuedWait() override { leave(); }
@@ -161,6 +168,9 @@ class QueuedWait final : public FutureCore<void> {
   /// Whether the primitive was destroyed while this wait was queued in it.
   bool orphaned() const noexcept { return orphaned_; }
 
+  /// What the task waits for: "Lock.acquire()", "Queue.get()"...
+  std::string describe_future() const override { return waiting_for_; }
+
   /// Woken, but the queue is blocked again: back to the end of the line.
   bool wait_again() override {
     if (condition_ == nullptr || waiters_ == nullptr || cancelled()) return false;
@@ -183,6 +193,7 @@ class QueuedWait final : public FutureCore<void> {
   }
 
   WaiterQueue* waiters_;  // null once the wait has left it, or it was destroyed
+  const char* waiting_for_;
   const WaitCondition* condition_;
   QueuedWait* previous_ = nullptr;
   QueuedWait* next_ = nullptr;
