@@ -37,12 +37,12 @@ detail::FunctionHandle& EventLoop::schedule_function(std::function<void()> funct
   return *handle;
 }
 
-void EventLoop::schedule_timer(detail::TimerNode& node, double when) {
+void EventLoop::schedule_timer(detail::Callback& node, double when) {
   if (closed_) return;
   timers_.push(node, when);
 }
 
-void EventLoop::cancel_timer(detail::TimerNode& node) noexcept {
+void EventLoop::cancel_timer(detail::Callback& node) noexcept {
   if (node.armed_sequence == 0) return;  // already fired, or never armed
   node.armed_sequence = 0;
   timers_.note_cancelled();
@@ -110,7 +110,7 @@ void EventLoop::run_once() {
   if (!timers_.empty()) {
     const double end_time = time() + clock_resolution;
     while (!timers_.empty() && timers_.next_deadline() < end_time) {
-      if (detail::TimerNode* due = timers_.pop()) ready_.push_expired(*due);
+      if (detail::Callback* due = timers_.pop()) ready_.push_expired(*due);
     }
   }
 
@@ -127,8 +127,8 @@ void EventLoop::run_once() {
 }
 
 void EventLoop::run_entry(const detail::ReadyQueue::Entry& entry) {
-  if (entry.expired_timer != nullptr) {
-    entry.expired_timer->expire();
+  if (entry.expired) {
+    entry.callback.expire();
   } else {
     entry.callback.run();
   }

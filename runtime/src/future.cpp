@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <utility>
+
 namespace aio::detail {
 
 bool FutureBase::cancel(const std::string& message) {
@@ -39,33 +41,38 @@ void FutureBase::add_done_callback(Callback& callback) {
     return;
   }
   callback.retain();
-  callback.next_in_list = nullptr;
-  if (last_callback_ != nullptr) {
-    last_callback_->next_in_list = &callback;
+  if (last_callback_ == nullptr) {
+    callback.next_in_list = &callback;  // a ring of one
   } else {
-    first_callback_ = &callback;
+    callback.next_in_list = last_callback_->next_in_list;
+    last_callback_->next_in_list = &callback;
   }
   last_callback_ = &callback;
 }
 
 bool FutureBase::remove_done_callback(Callback& callback) noexcept {
-  Callback* previous = nullptr;
-  for (Callback* current = first_callback_; current != nullptr; current = current->next_in_list) {
-    if (current != &callback) {
-      previous = current;
-      continue;
+  if (last_callback_ == nullptr) return false;
+  Callback* previous = last_callback_;
+  do {
+    Callback* current = previous->next_in_list;
+    if (current == &callback) {
+      if (current == previous) {
+        last_callback_ = nullptr;  // it was the only one
+      } else {
+        previous->next_in_list = current->next_in_list;
+        if (current == last_callback_) last_callback_ = previous;
+      }
+      current->next_in_list = nullptr;
+      current->release();
+      return true;
     }
-    (previous != nullptr ? previous->next_in_list : first_callback_) = current->next_in_list;
-    if (last_callback_ == current) last_callback_ = previous;
-    current->next_in_list = nullptr;
-    current->release();
-    return true;
-  }
+    previous = current;
+  } while (previous != last_callback_);
   return false;
 }
 
 void FutureBase::clear_done_callbacks() noexcept {
-  while (first_callback_ != nullptr) remove_done_callback(*first_callback_);
+  while (last_callback_ != nullptr) remove_done_callback(*last_callback_->next_in_list);
 }
 
 void FutureBase::throw_if_done() const {
@@ -75,14 +82,19 @@ void FutureBase::throw_if_done() const {
 void FutureBase::complete(FutureState final_state) {
   state_ = final_state;
   // Never inline: each callback runs in a later iteration, in registration order.
-  // The list's references move to the ready queue.
-  while (first_callback_ != nullptr) {
-    Callback& callback = *first_callback_;
-    first_callback_ = callback.next_in_list;
+  // The list's references move to the ready queue. (On a closed loop they are
+  // released, which may free this future: no member is read after that.)
+  EventLoop* const loop = loop_;
+  Callback* const last = std::exchange(last_callback_, nullptr);
+  if (last == nullptr) return;
+  Callback* next = last->next_in_list;  // the first one added
+  for (;;) {
+    Callback& callback = *next;
+    next = callback.next_in_list;
     callback.next_in_list = nullptr;
-    loop_->schedule_owned(callback);
+    loop->schedule_owned(callback);
+    if (&callback == last) break;
   }
-  last_callback_ = nullptr;
 }
 
 void FutureBase::mark_cancelled(std::exception_ptr cancelled_error) {

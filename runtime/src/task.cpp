@@ -77,12 +77,14 @@ TaskBase::TaskBase(const char* function_name) noexcept
     : FutureBase(nullptr), function_name_(function_name) {}
 
 TaskBase::~TaskBase() {
-  if (consumed_) return;
-  try {
-    fmt::print(stderr, "RuntimeWarning: coroutine '{}' was never awaited\n",
-               short_function_name(function_name_));
-  } catch (...) {
+  if (!consumed_) {
+    try {
+      fmt::print(stderr, "RuntimeWarning: coroutine '{}' was never awaited\n",
+                 short_function_name(function_name()));
+    } catch (...) {
+    }
   }
+  if (has_extras_) delete extras_;
 }
 
 void TaskBase::start_inline(TaskBase& owner, std::coroutine_handle<> continuation) {
@@ -91,14 +93,14 @@ void TaskBase::start_inline(TaskBase& owner, std::coroutine_handle<> continuatio
   started_ = true;  // the awaiter transfers control into it right away
   owner_ = &owner;
   loop_ = &owner.loop();
-  continuation_ = continuation;
+  resume_next_ = continuation;
 }
 
 CoroutineState TaskBase::coroutine_state() const noexcept {
   if (closed_) return CoroutineState::closed;
   if (!started_) return CoroutineState::created;
-  if (owner_ != nullptr && owner_->in_step_) return CoroutineState::running;
-  return CoroutineState::suspended;
+  const TaskBase& task = is_task_ ? *this : *owner_;
+  return task.in_step_ ? CoroutineState::running : CoroutineState::suspended;
 }
 
 // ---- TaskBase: the task -----------------------------------------------------
@@ -109,14 +111,14 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
   }
   consumed_ = true;
   is_task_ = true;
-  owner_ = this;
+  fut_waiter_ = nullptr;
   loop_ = &loop;
-  leaf_ = coroutine();
+  resume_next_ = coroutine();
   // asyncio.create_task numbers the task first and renames it afterwards, so a
   // named task uses up a number too.
   number_ = ++task_counter;
-  if (!name.empty()) labels().name = std::move(name);
-  add_ref();  // the loop keeps every pending task alive, as CPython's callbacks do
+  if (!name.empty()) extras().name = std::move(name);
+  retain();  // the loop keeps every pending task alive, as CPython's callbacks do
   loop.add_pending_task(*this);
   loop.schedule(*this);
   if (Timeline* timeline = recording_timeline) [[unlikely]] {
@@ -124,38 +126,41 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
   }
 }
 
-TaskBase::Labels& TaskBase::labels() {
-  if (!labels_) labels_ = std::make_unique<Labels>();
-  return *labels_;
+TaskBase::Extras& TaskBase::extras() {
+  if (!has_extras_) {
+    extras_ = new Extras{function_name_, {}, {}, 0};
+    has_extras_ = true;
+  }
+  return *extras_;
 }
 
 std::string TaskBase::name() const {
-  return labels_ && labels_->name ? *labels_->name : fmt::format("Task-{}", number_);
+  return has_extras_ && extras_->name ? *extras_->name : fmt::format("Task-{}", number_);
 }
 
 void TaskBase::set_name(std::string name) {
-  labels().name = std::move(name);
+  extras().name = std::move(name);
 }
 
 std::string TaskBase::describe() const {
-  return fmt::format("<Task '{}' coro={}()>", name(), short_function_name(function_name_));
+  return fmt::format("<Task '{}' coro={}()>", name(), short_function_name(function_name()));
 }
 
 void TaskBase::set_cancel_message(const std::string& message) {
-  if (labels_ || !message.empty()) labels().cancel_message = message;
+  if (has_extras_ || !message.empty()) extras().cancel_message = message;
 }
 
 std::string TaskBase::cancel_message() const {
-  return labels_ ? labels_->cancel_message : "";
+  return has_extras_ ? extras_->cancel_message : "";
 }
 
 bool TaskBase::cancel(const std::string& message) {
   exception_retrieved_ = true;
   if (done()) return false;
-  ++cancel_requests_;
+  ++extras().cancel_requests;
   // Cancel what the task waits on; the task then wakes with CancelledError.
   // The waiter stays recorded: a task that swallows the request may need another.
-  if (fut_waiter_ != nullptr && fut_waiter_->cancel(message)) return true;
+  if (is_task_ && fut_waiter_ != nullptr && fut_waiter_->cancel(message)) return true;
   if (sleep_ == Sleep::pending) {
     set_cancel_message(message);
     return cancel_sleep();
@@ -177,7 +182,7 @@ void TaskBase::run() {
       timeline->record(*this, TaskEventKind::cancelled);
     }
     loop_->remove_pending_task(*this);
-    drop_ref();
+    release();
     return;
   }
   if (fut_waiter_ != nullptr && !must_cancel_ && fut_waiter_->wait_again()) {
@@ -191,7 +196,7 @@ void TaskBase::run() {
   started_ = true;
   loop_->enter_task(*this);
   in_step_ = true;
-  leaf_.resume();  // runs until the coroutine suspends again or finishes
+  resume_next_.resume();  // runs until the coroutine suspends again or finishes
   in_step_ = false;
   loop_->leave_task();
   if (closed_) complete_from_coroutine();
@@ -236,14 +241,14 @@ void TaskBase::complete_from_coroutine() {
     }
   }
   loop_->remove_pending_task(*this);
-  drop_ref();  // the loop's reference; may free the frame, so it comes last
+  release();  // the loop's reference; may free the frame, so it comes last
 }
 
 void TaskBase::wait_on(FutureBase& future, std::coroutine_handle<> suspended) {
   if (&future == this)
     throw RuntimeError(fmt::format("Task cannot await on itself: {}", describe()));
   if (&future.loop() != loop_) throw RuntimeError("Task got a Future attached to a different loop");
-  leaf_ = suspended;
+  resume_next_ = suspended;
   fut_waiter_ = &future;
   future.add_done_callback(*this);
   if (Timeline* timeline = recording_timeline) [[unlikely]] {
@@ -257,7 +262,7 @@ void TaskBase::wait_on(FutureBase& future, std::coroutine_handle<> suspended) {
 }
 
 void TaskBase::yield_once(std::coroutine_handle<> suspended) {
-  leaf_ = suspended;
+  resume_next_ = suspended;
   loop_->schedule(*this);
   if (Timeline* timeline = recording_timeline) [[unlikely]] {
     timeline->record(*this, TaskEventKind::suspended, "sleep(0)");
@@ -265,7 +270,7 @@ void TaskBase::yield_once(std::coroutine_handle<> suspended) {
 }
 
 void TaskBase::sleep_until(double when, std::coroutine_handle<> suspended) {
-  leaf_ = suspended;
+  resume_next_ = suspended;
   sleep_ = Sleep::pending;
   loop_->schedule_timer(*this, when);
   if (Timeline* timeline = recording_timeline) [[unlikely]] {
@@ -296,7 +301,7 @@ void TaskBase::abandon() noexcept {
   if (fut_waiter_ != nullptr) fut_waiter_->remove_done_callback(*this);
   fut_waiter_ = nullptr;
   sleep_ = Sleep::none;
-  drop_ref();  // the loop's reference
+  release();  // the loop's reference
 }
 
 }  // namespace detail

@@ -9,7 +9,7 @@ namespace {
 constexpr std::size_t min_entries_to_compact = 100;
 }  // namespace
 
-void TimerHeap::push(TimerNode& node, double when) {
+void TimerHeap::push(Callback& node, double when) {
   node.retain();
   node.armed_sequence = next_sequence_++;
   entries_.push_back(Entry{when, node.armed_sequence, &node});
@@ -39,7 +39,7 @@ void TimerHeap::drop_stale_entries() {
   }
 }
 
-TimerNode* TimerHeap::pop() {
+Callback* TimerHeap::pop() {
   Entry top = entries_.front();
   remove_top();
   if (!top.live()) {

@@ -24,7 +24,7 @@ using aio::detail::TimerHeap;
 using aio_test::Events;
 
 /// A timer that counts the references the heap holds to it.
-class Node final : public aio::detail::TimerNode {
+class Node final : public aio::detail::Callback {
  public:
   explicit Node(std::string node_name = {}) : name(std::move(node_name)) {}
   void run() override {}
@@ -45,7 +45,7 @@ void cancel(TimerHeap& heap, Node& node) {
 Events drain(TimerHeap& heap) {
   Events popped;
   while (!heap.empty()) {
-    if (aio::detail::TimerNode* node = heap.pop()) {
+    if (aio::detail::Callback* node = heap.pop()) {
       popped.push_back(static_cast<Node*>(node)->name);
       node->release();  // the caller owns the reference pop() hands over
     } else {
@@ -109,7 +109,7 @@ TEST(TimerHeap, HoldsOneReferencePerEntry) {
   heap.push(a, 1.0);
   EXPECT_EQ(a.references, 1);
   EXPECT_NE(a.armed_sequence, 0u);
-  aio::detail::TimerNode* popped = heap.pop();
+  aio::detail::Callback* popped = heap.pop();
   ASSERT_EQ(popped, &a);
   EXPECT_EQ(a.armed_sequence, 0u) << "a fired node is no longer armed";
   EXPECT_EQ(a.references, 1) << "pop() hands the reference to the caller";

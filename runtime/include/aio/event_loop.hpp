@@ -109,9 +109,9 @@ class EventLoop {
     ready_.push(callback);
   }
   /// Arms `node` in the timer heap for `when`.
-  void schedule_timer(detail::TimerNode& node, double when);
+  void schedule_timer(detail::Callback& node, double when);
   /// Disarms `node` if it waits in the timer heap; its entry is dropped later.
-  void cancel_timer(detail::TimerNode& node) noexcept;
+  void cancel_timer(detail::Callback& node) noexcept;
 
   /// The task whose step is running now, or nullptr between steps.
   detail::TaskBase* current_task() const noexcept { return current_task_; }

@@ -29,12 +29,14 @@ namespace detail {
 enum class FutureState : std::uint8_t { pending, finished, cancelled };
 
 /// Everything about a future that does not depend on its value type.
-class FutureBase {
+///
+/// A future is a Callback, though only a task gives run() a meaning: a task is
+/// a future that the loop also runs, and one base class gives it one vtable
+/// pointer, not two (tasks are the runtime's most numerous objects).
+class FutureBase : public Callback {
  public:
   /// A task's loop is known only when it is scheduled, so `loop` may be null.
   explicit FutureBase(EventLoop* loop) noexcept : loop_(loop) {}
-  FutureBase(const FutureBase&) = delete;
-  FutureBase& operator=(const FutureBase&) = delete;
 
   EventLoop& loop() const noexcept { return *loop_; }
   bool done() const noexcept { return state_ != FutureState::pending; }
@@ -70,10 +72,14 @@ class FutureBase {
   /// future, pending again, keeps the task waiting (see QueuedWait).
   virtual bool wait_again() { return false; }
 
-  void add_ref() noexcept { ++references_; }
-  void drop_ref() noexcept {
+  // Handles, the loop and done-callback lists share a future by counting
+  // references; the last one frees it.
+  void retain() noexcept final { ++references_; }
+  void release() noexcept final {
     if (--references_ == 0) destroy();
   }
+  /// Only a task is ever scheduled: any other future has no step to run.
+  void run() override {}
 
   /// Names the future as Python's repr names its class ("Future",
   /// "_GatheringFuture", a task's repr), or, for a primitive's waiter, by
@@ -99,7 +105,8 @@ class FutureBase {
   EventLoop* loop_;
   /// The error of a failed future, or the CancelledError of a cancelled one.
   std::exception_ptr exception_;
-  Callback* first_callback_ = nullptr;
+  /// The done callbacks form a ring through their next_in_list links: the
+  /// last one added points back to the first, so one pointer finds both ends.
   Callback* last_callback_ = nullptr;
   int references_ = 0;
   FutureState state_ = FutureState::pending;
@@ -229,15 +236,15 @@ class Future {
   /// A pending future on `loop` (`loop.create_future()`).
   explicit Future(EventLoop& loop) : Future(*new detail::FutureCore<T>(&loop)) {}
   /// Shares an existing state (gather returns its gathering future this way).
-  explicit Future(detail::FutureCore<T>& core) noexcept : core_(&core) { core_->add_ref(); }
+  explicit Future(detail::FutureCore<T>& core) noexcept : core_(&core) { core_->retain(); }
   /// Another handle to the same future.
-  Future(const Future& other) noexcept : core_(other.core_) { core_->add_ref(); }
+  Future(const Future& other) noexcept : core_(other.core_) { core_->retain(); }
   /// Makes this handle refer to `other`'s future.
   Future& operator=(Future other) noexcept {
     std::swap(core_, other.core_);
     return *this;
   }
-  ~Future() { core_->drop_ref(); }
+  ~Future() { core_->release(); }
 
   /// Finishes the future with `result` and schedules its callbacks
   /// (`Future.set_result`). Throws InvalidStateError when it is done already.

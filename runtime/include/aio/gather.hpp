@@ -49,9 +49,9 @@ class GatheringFuture final : public FutureCore<R> {
     // repeats in one pass, and is cleared again before anything can run.
     std::vector<TaskBase*> distinct;  // in argument order
     for_each_child([&](TaskBase& child) {
-      if (!std::exchange(child.visited, true)) distinct.push_back(&child);
+      if (!child.mark_visited()) distinct.push_back(&child);
     });
-    for (TaskBase* child : distinct) child->visited = false;
+    for (TaskBase* child : distinct) child->clear_visited();
     watchers_ = std::make_unique<Watcher[]>(distinct.size());
     pending_ = distinct.size();
     if (pending_ == 0) {
@@ -80,8 +80,8 @@ class GatheringFuture final : public FutureCore<R> {
     GatheringFuture* gather = nullptr;
     TaskBase* child = nullptr;
     void run() override { gather->on_child_done(*child); }
-    void retain() noexcept override { gather->add_ref(); }
-    void release() noexcept override { gather->drop_ref(); }
+    void retain() noexcept override { gather->retain(); }
+    void release() noexcept override { gather->release(); }
   };
 
   std::size_t children_size() const {

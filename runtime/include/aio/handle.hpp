@@ -14,7 +14,7 @@ class EventLoop;
 namespace detail {
 
 /// A user callback scheduled on the loop, shared by the loop and the Handle.
-class FunctionHandle final : public TimerNode {
+class FunctionHandle final : public Callback {
  public:
   FunctionHandle(EventLoop& loop, std::function<void()> function, double when)
       : loop_(&loop), function_(std::move(function)), when_(when) {}

@@ -16,7 +16,7 @@ class ReadyQueue {
   /// A popped entry: run the callback, or, for a timer that came due, expire it.
   struct Entry {
     Callback& callback;
-    TimerNode* expired_timer;  // the same object, when the entry is a timer's expiry
+    bool expired;  // the entry is the callback's timer coming due
   };
 
   bool empty() const noexcept { return size_ == 0; }
@@ -27,8 +27,8 @@ class ReadyQueue {
 
   /// Appends a timer whose deadline passed, taking over the heap's reference.
   /// The low bit of the slot (always 0 in an object's address) marks it.
-  void push_expired(TimerNode& timer) {
-    push_slot(reinterpret_cast<std::uintptr_t>(static_cast<Callback*>(&timer)) | expired_bit);
+  void push_expired(Callback& timer) {
+    push_slot(reinterpret_cast<std::uintptr_t>(&timer) | expired_bit);
   }
 
   /// Removes the oldest entry; the caller takes over the queue's reference.
@@ -36,9 +36,7 @@ class ReadyQueue {
     const std::uintptr_t front = slots_[head_];
     head_ = (head_ + 1) & (slots_.size() - 1);
     --size_;
-    auto* callback = reinterpret_cast<Callback*>(front & ~expired_bit);
-    TimerNode* timer = (front & expired_bit) != 0 ? static_cast<TimerNode*>(callback) : nullptr;
-    return Entry{*callback, timer};
+    return Entry{*reinterpret_cast<Callback*>(front & ~expired_bit), (front & expired_bit) != 0};
   }
 
  private:

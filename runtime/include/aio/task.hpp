@@ -39,14 +39,14 @@ class TaskBase;
 
 /// The promise of every Task<T> coroutine, minus the value: the coroutine's
 /// bookkeeping, and the task machinery once it is scheduled (CPython's Task).
-class TaskBase : public FutureBase, public TimerNode {
+///
+/// It is the bulk of every coroutine frame, so it is packed: the flags are
+/// bits, the two roles of a coroutine (a task, or inline in one) share links,
+/// and what few tasks need lives in a record allocated on first use.
+class TaskBase : public FutureBase {
  public:
   explicit TaskBase(const char* function_name) noexcept;
   ~TaskBase() override;
-
-  // Task<T> handles and the loop share the task through reference counts.
-  void retain() noexcept override { add_ref(); }
-  void release() noexcept override { drop_ref(); }
 
   /// One step: resumes the coroutine until its next suspension (`Task.__step`).
   void run() override;
@@ -61,10 +61,11 @@ class TaskBase : public FutureBase, public TimerNode {
   /// Requests cancellation (`Task.cancel`): cancels what the task awaits, or
   /// delivers CancelledError at its next resumption.
   bool cancel(const std::string& message) override;
-  int cancelling() const noexcept { return cancel_requests_; }
+  int cancelling() const noexcept { return has_extras_ ? extras_->cancel_requests : 0; }
   int uncancel() noexcept {
-    if (cancel_requests_ > 0) --cancel_requests_;
-    return cancel_requests_;
+    if (!has_extras_) return 0;
+    if (extras_->cancel_requests > 0) --extras_->cancel_requests;
+    return extras_->cancel_requests;
   }
 
   std::string name() const;
@@ -77,7 +78,11 @@ class TaskBase : public FutureBase, public TimerNode {
   /// Prepares to run this coroutine inside `owner` (`await coro`), returning to
   /// `continuation` when it finishes.
   void start_inline(TaskBase& owner, std::coroutine_handle<> continuation);
-  std::coroutine_handle<> continuation() const noexcept { return continuation_; }
+  /// Where control goes when the coroutine finishes: the awaiting coroutine
+  /// when it ran inline, nowhere (back to the loop) for a task.
+  std::coroutine_handle<> continuation() const noexcept {
+    return is_task_ ? std::coroutine_handle<>() : resume_next_;
+  }
   /// The coroutine reached its end (returned or threw) and will not run again.
   void mark_closed() noexcept { closed_ = true; }
   /// An inline coroutine's outcome: rethrows what escaped it, if anything.
@@ -101,13 +106,19 @@ class TaskBase : public FutureBase, public TimerNode {
   /// sleep itself was cancelled.
   void finish_sleep();
 
-  // The loop's list of pending tasks threads through them.
-  TaskBase* previous_pending = nullptr;
-  TaskBase* next_pending = nullptr;
-
   /// Detaches a task the loop gives up on when it closes while the task is
   /// pending, so the cycles between it and its futures are broken.
   void abandon() noexcept;
+
+  /// A scratch mark for an algorithm that must notice a task it has seen
+  /// (gather and wait skipping repeated arguments): returns whether the task
+  /// was marked already, and marks it. Clear the marks before anything runs.
+  bool mark_visited() noexcept {
+    const bool seen = visited_;
+    visited_ = true;
+    return seen;
+  }
+  void clear_visited() noexcept { visited_ = false; }
 
  protected:
   virtual std::coroutine_handle<> coroutine() const noexcept = 0;
@@ -115,41 +126,56 @@ class TaskBase : public FutureBase, public TimerNode {
  private:
   /// Where a sleep stands; CPython keeps the same in the sleep's future.
   enum class Sleep : std::uint8_t { none, pending, fired, cancelled };
-  /// A task's name and cancel message, allocated only when one is set: most
-  /// tasks keep the default name and are never cancelled with a message.
-  struct Labels {
+  /// What most tasks never need, allocated on first use: a name of their own,
+  /// cancellation requests, a cancel message. It takes the function's name
+  /// over, so the two share a pointer.
+  struct Extras {
+    const char* function_name;
     std::optional<std::string> name;  // empty: the default, "Task-<number>"
     std::string cancel_message;
+    int cancel_requests = 0;
   };
 
   void complete_from_coroutine();
   [[noreturn]] void throw_pending_cancel();
   /// Cancels a pending sleep and schedules the task; false when none is pending.
   bool cancel_sleep();
-  Labels& labels();
+  const char* function_name() const noexcept {
+    return has_extras_ ? extras_->function_name : function_name_;
+  }
+  Extras& extras();
   void set_cancel_message(const std::string& message);
   std::string cancel_message() const;
 
-  const char* function_name_;
-  std::coroutine_handle<> continuation_;  // the awaiting coroutine, when run inline
-  std::coroutine_handle<> leaf_;          // the innermost suspended coroutine
-  TaskBase* owner_ = nullptr;             // the task this coroutine runs in
-  FutureBase* fut_waiter_ = nullptr;      // the future this task waits on
-  std::unique_ptr<Labels> labels_;
+  // Bits first: they fill the end of the FutureBase part.
+  Sleep sleep_ : 2 = Sleep::none;
+  bool consumed_ : 1 = false;  // awaited or scheduled: may not be again
+  bool started_ : 1 = false;
+  bool closed_ : 1 = false;
+  bool is_task_ : 1 = false;
+  bool must_cancel_ : 1 = false;
+  bool in_step_ : 1 = false;
+  bool has_extras_ : 1 = false;  // which member of the union below is live
+  bool visited_ : 1 = false;
+
+  union {
+    const char* function_name_;
+    Extras* extras_;
+  };
+  // The coroutine to resume next: for a task, the innermost coroutine it is
+  // suspended in (its next step resumes that one); for a coroutine running
+  // inline, the coroutine awaiting it (resumed when this one finishes).
+  std::coroutine_handle<> resume_next_;
+  union {
+    TaskBase* owner_ = nullptr;  // inline: the task this coroutine runs in
+    FutureBase* fut_waiter_;     // a task: the future it waits on, if any
+  };
   std::uint64_t number_ = 0;
-  int cancel_requests_ = 0;
-  Sleep sleep_ = Sleep::none;
-  bool consumed_ = false;  // awaited or scheduled: may not be again
-  bool started_ = false;
-  bool closed_ = false;
-  bool is_task_ = false;
-  bool must_cancel_ = false;
-  bool in_step_ = false;
 
  public:
-  /// Scratch mark for an algorithm that visits tasks and must notice one it
-  /// has seen (gather skipping repeated arguments); false between uses.
-  bool visited = false;
+  // The loop's list of pending tasks threads through them.
+  TaskBase* previous_pending = nullptr;
+  TaskBase* next_pending = nullptr;
 };
 
 /// The task whose step is running, or nullptr between steps and outside a loop.
@@ -262,7 +288,7 @@ class [[nodiscard]] Task {
 
   /// A handle to the coroutine whose promise is `promise` (what calling the
   /// coroutine function returns).
-  explicit Task(promise_type& promise) noexcept : promise_(&promise) { promise_->add_ref(); }
+  explicit Task(promise_type& promise) noexcept : promise_(&promise) { promise_->retain(); }
   /// Another handle to the same coroutine.
   Task(const Task& other) noexcept : Task(*other.promise_) {}
   /// Takes over `other`'s coroutine; `other` is left empty.
@@ -273,7 +299,7 @@ class [[nodiscard]] Task {
     return *this;
   }
   ~Task() {
-    if (promise_ != nullptr) promise_->drop_ref();
+    if (promise_ != nullptr) promise_->release();
   }
 
   /// The task's name (`Task.get_name`): the one given to create_task or
@@ -383,7 +409,7 @@ Task<T> create_task(Task<T> coroutine, std::string name = {}) {
 class TaskRef {
  public:
   /// A reference to the task whose state is `task` (runtime internals).
-  explicit TaskRef(detail::TaskBase& task) noexcept : task_(&task) { task_->add_ref(); }
+  explicit TaskRef(detail::TaskBase& task) noexcept : task_(&task) { task_->retain(); }
   /// A reference to the task `task` stands for. Implicit, so a Task<T> goes
   /// wherever a TaskRef is expected.
   template <class T>
@@ -395,7 +421,7 @@ class TaskRef {
     std::swap(task_, other.task_);
     return *this;
   }
-  ~TaskRef() { task_->drop_ref(); }
+  ~TaskRef() { task_->release(); }
 
   /// The task's name (`Task.get_name`).
   std::string get_name() const { return task_->name(); }

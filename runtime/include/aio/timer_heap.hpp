@@ -14,7 +14,7 @@ namespace aio::detail {
 class TimerHeap {
  public:
   /// Schedules `node` at `when`; the heap holds a reference to it.
-  void push(TimerNode& node, double when);
+  void push(Callback& node, double when);
 
   /// Records that a scheduled node was cancelled: its entry is now stale.
   void note_cancelled() noexcept { ++stale_; }
@@ -34,7 +34,7 @@ class TimerHeap {
 
   /// Removes the earliest entry and returns its node if it is still live (the
   /// caller takes over the reference), or nullptr if it was stale.
-  TimerNode* pop();
+  Callback* pop();
 
   /// Releases every node (used when the loop closes).
   void clear() noexcept;
@@ -43,7 +43,7 @@ class TimerHeap {
   struct Entry {
     double when;
     std::uint64_t sequence;
-    TimerNode* node;
+    Callback* node;
 
     bool live() const noexcept { return node->armed_sequence == sequence; }
     bool before(const Entry& other) const noexcept {

@@ -67,9 +67,9 @@ std::vector<Task<T>> distinct_tasks(std::vector<Task<T>> awaitables) {
   tasks.reserve(awaitables.size());
   for (auto& awaitable : awaitables) {  // marks find repeats, as in gather
     Task<T> task = ensure_task(std::move(awaitable));
-    if (!std::exchange(task.core().visited, true)) tasks.push_back(std::move(task));
+    if (!task.core().mark_visited()) tasks.push_back(std::move(task));
   }
-  for (Task<T>& task : tasks) task.core().visited = false;
+  for (Task<T>& task : tasks) task.core().clear_visited();
   return tasks;
 }
 
