@@ -48,6 +48,7 @@ class GatheringFuture final : public FutureCore<R> {
     // Python's gather skips a repeated argument; a mark on each task finds
     // repeats in one pass, and is cleared again before anything can run.
     std::vector<TaskBase*> distinct;  // in argument order
+    distinct.reserve(children_size());
     for_each_child([&](TaskBase& child) {
       if (!child.mark_visited()) distinct.push_back(&child);
     });

@@ -3,9 +3,10 @@
 /// The loop's ready queue: callbacks due to run in the next iteration, first in,
 /// first out. A ring buffer of pointers, so a task switch allocates nothing.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include "aio/callback.hpp"
 
@@ -34,7 +35,7 @@ class ReadyQueue {
   /// Removes the oldest entry; the caller takes over the queue's reference.
   Entry pop() noexcept {
     const std::uintptr_t front = slots_[head_];
-    head_ = (head_ + 1) & (slots_.size() - 1);
+    head_ = (head_ + 1) & (capacity_ - 1);
     --size_;
     return Entry{*reinterpret_cast<Callback*>(front & ~expired_bit), (front & expired_bit) != 0};
   }
@@ -43,19 +44,27 @@ class ReadyQueue {
   static constexpr std::uintptr_t expired_bit = 1;
 
   void push_slot(std::uintptr_t slot) {
-    if (size_ == slots_.size()) grow();
-    slots_[(head_ + size_) & (slots_.size() - 1)] = slot;
+    if (size_ == capacity_) grow();
+    slots_[(head_ + size_) & (capacity_ - 1)] = slot;
     ++size_;
   }
 
+  // Doubles the ring, unwrapping it to start at 0. The new slots are not
+  // zeroed first: every one below size_ is copied over, and the rest are
+  // written before they are read.
   void grow() {
-    std::vector<std::uintptr_t> bigger(slots_.empty() ? 64 : slots_.size() * 2);
-    for (std::size_t i = 0; i < size_; ++i) bigger[i] = slots_[(head_ + i) & (slots_.size() - 1)];
+    const std::size_t capacity = capacity_ == 0 ? 64 : capacity_ * 2;
+    auto bigger = std::make_unique_for_overwrite<std::uintptr_t[]>(capacity);
+    const std::size_t first_part = std::min(size_, capacity_ - head_);
+    std::copy_n(slots_.get() + head_, first_part, bigger.get());
+    std::copy_n(slots_.get(), size_ - first_part, bigger.get() + first_part);
     slots_ = std::move(bigger);
+    capacity_ = capacity;
     head_ = 0;
   }
 
-  std::vector<std::uintptr_t> slots_;  // capacity is always a power of two
+  std::unique_ptr<std::uintptr_t[]> slots_;
+  std::size_t capacity_ = 0;  // always a power of two, once there are slots
   std::size_t head_ = 0;
   std::size_t size_ = 0;
 };
