@@ -11,7 +11,6 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <source_location>
 #include <string>
