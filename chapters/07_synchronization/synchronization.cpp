@@ -249,16 +249,10 @@ void event_pipeline() {
 //! [event_pipeline]
 
 //! [event_timeouts]
-// event.wait() returns an awaiter, not a coroutine: wait_for() takes a task
-// (it has to cancel what it waits for on timeout), so wrap the wait in one.
-aio::Task<bool> wait_for_event(aio::Event* event) {
-  co_return co_await event->wait();
-}
-
 aio::Task<> wait_at_most(std::string name, aio::Event& event, double seconds, double start) {
   fmt::print("[{:.1f}s] {}: waiting for the event, at most {:.1f}s\n", since(start), name, seconds);
   try {
-    co_await aio::wait_for(wait_for_event(&event), seconds);
+    co_await aio::wait_for(event.wait(), seconds);
     fmt::print("[{:.1f}s] {}: event received\n", since(start), name);
   } catch (const aio::TimeoutError&) {
     fmt::print("[{:.1f}s] {}: timed out, gave up waiting\n", since(start), name);

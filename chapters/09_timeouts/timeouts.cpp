@@ -30,9 +30,11 @@ aio::Task<> give_up_after_one_second() {
   try {
     std::string result = co_await aio::wait_for(slow_operation(), 1.0);
     fmt::print("Result: {}\n", result);
-  } catch (const aio::TimeoutError&) {
+  } catch (const aio::TimeoutError& error) {
     // wait_for cancelled slow_operation before throwing: nothing is left running.
     fmt::print("Operation timed out after {:.1f}s\n", aio::perf_counter() - start);
+    // The CancelledError that stopped slow_operation is the TimeoutError's cause.
+    fmt::print("Its cause: {}\n", py::repr(aio::cause_of(error)));
   }
 }
 

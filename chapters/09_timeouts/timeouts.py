@@ -21,9 +21,11 @@ async def give_up_after_one_second() -> None:
     try:
         result = await asyncio.wait_for(slow_operation(), timeout=1.0)
         print(f"Result: {result}")
-    except TimeoutError:
+    except TimeoutError as error:
         # wait_for cancelled slow_operation before raising: nothing is left running.
         print(f"Operation timed out after {time.perf_counter() - start:.1f}s")
+        # The CancelledError that stopped slow_operation is the TimeoutError's cause.
+        print(f"Its cause: {error.__cause__!r}")
 
 
 def wait_for_timeout() -> None:

@@ -5,7 +5,9 @@
 
 #include <fmt/core.h>
 
+#include <aio/errors.hpp>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <optional>
 #include <string>
@@ -79,6 +81,27 @@ std::string repr(const std::tuple<Ts...>& items) {
   std::apply([&](const auto&... item) { ((out += (index++ ? ", " : "") + repr(item)), ...); },
              items);
   return out + (sizeof...(Ts) == 1 ? ",)" : ")");
+}
+
+/// `CancelledError()` or `CancelledError('message')`: Python's repr tells no
+/// message from an empty one.
+inline std::string repr(const aio::CancelledError& error) {
+  return "CancelledError(" + (error.args() ? repr(*error.args()) : std::string()) + ")";
+}
+
+/// An exception as Python's repr writes it, for the asyncio errors a chapter
+/// prints (`None` when there is none, as for a missing `__cause__`).
+inline std::string repr(const std::exception_ptr& error) {
+  if (!error) return "None";
+  try {
+    std::rethrow_exception(error);
+  } catch (const aio::CancelledError& cancelled) {
+    return repr(cancelled);
+  } catch (const aio::TimeoutError& timeout) {
+    return "TimeoutError(" + (*timeout.what() ? repr(timeout.what()) : std::string()) + ")";
+  } catch (const std::exception& other) {
+    return "Exception(" + repr(other.what()) + ")";
+  }
 }
 
 template <class K, class V>

@@ -18,6 +18,16 @@ std::string demangle(const char* mangled) {
 
 }  // namespace
 
+const std::string& CancelledError::message() const noexcept {
+  static const std::string none;
+  return message_ ? *message_ : none;
+}
+
+std::exception_ptr cause_of(const std::exception& error) noexcept {
+  const auto* nested = dynamic_cast<const std::nested_exception*>(&error);
+  return nested != nullptr ? nested->nested_ptr() : nullptr;
+}
+
 bool is_cancelled_error(const std::exception_ptr& error) noexcept {
   if (!error) return false;
   try {

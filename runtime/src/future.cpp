@@ -6,11 +6,27 @@
 
 namespace aio::detail {
 
-bool FutureBase::cancel(const std::string& message) {
+bool FutureBase::cancel(const std::optional<std::string>& message) {
   exception_retrieved_ = true;
   if (done()) return false;
   mark_cancelled(std::make_exception_ptr(CancelledError(message)));
   return true;
+}
+
+std::exception_ptr FutureBase::make_cancelled_error() {
+  // A future's CancelledError carries its message on every retrieval; CPython
+  // makes a new one each time, and one with the same message is no different.
+  if (cancelled()) return exception_;
+  return std::make_exception_ptr(CancelledError());
+}
+
+std::optional<std::string> FutureBase::cancel_message() const {
+  if (!cancelled()) return std::nullopt;
+  try {
+    std::rethrow_exception(exception_);
+  } catch (const CancelledError& error) {
+    return error.args();
+  }
 }
 
 void FutureBase::set_exception(std::exception_ptr error) {
@@ -22,14 +38,14 @@ void FutureBase::set_exception(std::exception_ptr error) {
 }
 
 std::exception_ptr FutureBase::exception() {
-  if (cancelled()) std::rethrow_exception(exception_);
+  if (cancelled()) std::rethrow_exception(make_cancelled_error());
   if (!done()) throw InvalidStateError("Exception is not set.");
   exception_retrieved_ = true;
   return exception_;
 }
 
 void FutureBase::check_result() {
-  if (cancelled()) std::rethrow_exception(exception_);
+  if (cancelled()) std::rethrow_exception(make_cancelled_error());
   if (!done()) throw InvalidStateError("Result is not set.");
   exception_retrieved_ = true;
   if (exception_) std::rethrow_exception(exception_);
@@ -50,29 +66,8 @@ void FutureBase::add_done_callback(Callback& callback) {
   last_callback_ = &callback;
 }
 
-bool FutureBase::remove_done_callback(Callback& callback) noexcept {
-  if (last_callback_ == nullptr) return false;
-  Callback* previous = last_callback_;
-  do {
-    Callback* current = previous->next_in_list;
-    if (current == &callback) {
-      if (current == previous) {
-        last_callback_ = nullptr;  // it was the only one
-      } else {
-        previous->next_in_list = current->next_in_list;
-        if (current == last_callback_) last_callback_ = previous;
-      }
-      current->next_in_list = nullptr;
-      current->release();
-      return true;
-    }
-    previous = current;
-  } while (previous != last_callback_);
-  return false;
-}
-
 void FutureBase::clear_done_callbacks() noexcept {
-  while (last_callback_ != nullptr) remove_done_callback(*last_callback_->next_in_list);
+  remove_done_callbacks_if([](const Callback&) { return true; });
 }
 
 void FutureBase::throw_if_done() const {

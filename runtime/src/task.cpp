@@ -96,6 +96,25 @@ void TaskBase::start_inline(TaskBase& owner, std::coroutine_handle<> continuatio
   resume_next_ = continuation;
 }
 
+void TaskBase::close() {
+  if (is_task_) {
+    throw TypeError(fmt::format("{} is a task, not a coroutine: cancel it instead", describe()));
+  }
+  if (closed_) return;
+  if (consumed_) {
+    throw RuntimeError(fmt::format("cannot close coroutine '{}()': it has started",
+                                   short_function_name(function_name())));
+  }
+  // Python's close() on a coroutine that never started just marks it closed.
+  consumed_ = true;
+  closed_ = true;
+}
+
+void TaskBase::throw_not_a_task() const {
+  throw TypeError(fmt::format("{}() is a coroutine, not a task: pass it to create_task first",
+                              short_function_name(function_name())));
+}
+
 CoroutineState TaskBase::coroutine_state() const noexcept {
   if (closed_) return CoroutineState::closed;
   if (!started_) return CoroutineState::created;
@@ -128,7 +147,7 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
 
 TaskBase::Extras& TaskBase::extras() {
   if (!has_extras_) {
-    extras_ = new Extras{function_name_, {}, {}, 0};
+    extras_ = new Extras{function_name_, {}, {}, {}, 0};
     has_extras_ = true;
   }
   return *extras_;
@@ -146,38 +165,43 @@ std::string TaskBase::describe() const {
   return fmt::format("<Task '{}' coro={}()>", name(), short_function_name(function_name()));
 }
 
-void TaskBase::set_cancel_message(const std::string& message) {
-  if (has_extras_ || !message.empty()) extras().cancel_message = message;
-}
-
-std::string TaskBase::cancel_message() const {
-  return has_extras_ ? extras_->cancel_message : "";
-}
-
-bool TaskBase::cancel(const std::string& message) {
+bool TaskBase::cancel(const std::optional<std::string>& message) {
+  require_task();
   exception_retrieved_ = true;
   if (done()) return false;
-  ++extras().cancel_requests;
-  // Cancel what the task waits on; the task then wakes with CancelledError.
-  // The waiter stays recorded: a task that swallows the request may need another.
-  if (is_task_ && fut_waiter_ != nullptr && fut_waiter_->cancel(message)) return true;
-  if (sleep_ == Sleep::pending) {
-    set_cancel_message(message);
-    return cancel_sleep();
-  }
-  // Its next step is already scheduled (or running): deliver it there.
+  Extras& extra = extras();
+  ++extra.cancel_requests;
+  // Cancel what the task waits on; the task then wakes with that future's
+  // CancelledError, so the first request's message is the one it sees. The
+  // waiter stays recorded: a task that swallows the request may need another.
+  if (fut_waiter_ != nullptr && fut_waiter_->cancel(message)) return true;
+  if (cancel_sleep(message)) return true;
+  // Its next step is already scheduled (or running): deliver it there, with
+  // the message of the latest such request, as CPython's _must_cancel does.
   must_cancel_ = true;
-  set_cancel_message(message);
+  extra.cancel_message = message;
   return true;
+}
+
+std::exception_ptr TaskBase::make_cancelled_error() {
+  if (cancelled_error_saved_) {
+    // Handed out once; after it, a cancelled task has no message left
+    // (CPython's `super().cancel()` cleared `_cancel_message`).
+    cancelled_error_saved_ = false;
+    return std::exchange(exception_, std::make_exception_ptr(CancelledError()));
+  }
+  if (cancelled()) return exception_;
+  return std::make_exception_ptr(CancelledError(cancel_message()));
 }
 
 void TaskBase::run() {
   if (done()) return;
   if (!started_ && must_cancel_) {
-    // Cancelled before its first step: the body never runs.
+    // Cancelled before its first step: the body never runs. CPython throws
+    // the CancelledError into the coroutine, which raises it straight back.
     must_cancel_ = false;
     closed_ = true;
-    mark_cancelled(std::make_exception_ptr(CancelledError(cancel_message())));
+    end_cancelled(std::make_exception_ptr(CancelledError(cancel_message())));
     if (Timeline* timeline = recording_timeline) [[unlikely]] {
       timeline->record(*this, TaskEventKind::cancelled);
     }
@@ -210,22 +234,31 @@ void TaskBase::expire() {
   loop_->schedule(*this);
 }
 
-bool TaskBase::cancel_sleep() {
+bool TaskBase::cancel_sleep(const std::optional<std::string>& message) {
   if (sleep_ != Sleep::pending) return false;
+  extras().sleep_cancel_message = message;
   sleep_ = Sleep::cancelled;
   loop_->cancel_timer(*this);
   loop_->schedule(*this);
   return true;
 }
 
+void TaskBase::end_cancelled(std::exception_ptr error) {
+  cancelled_error_saved_ = true;
+  if (has_extras_) extras_->cancel_message.reset();
+  mark_cancelled(std::move(error));
+}
+
 void TaskBase::complete_from_coroutine() {
   if (exception_ && is_cancelled_error(exception_)) {
-    complete(FutureState::cancelled);
+    end_cancelled(exception_);
   } else if (exception_) {
     exception_retrieved_ = false;
     complete(FutureState::finished);
   } else if (must_cancel_) {
-    // Cancelled itself right before returning: it ends cancelled, not with a value.
+    // Cancelled itself right before returning: it ends cancelled, not with a
+    // value, and its error keeps the message on every retrieval (CPython:
+    // `super().cancel(msg=self._cancel_message)`, nothing saved).
     must_cancel_ = false;
     mark_cancelled(std::make_exception_ptr(CancelledError(cancel_message())));
   } else {
@@ -277,19 +310,30 @@ void TaskBase::sleep_until(double when, std::coroutine_handle<> suspended) {
     timeline->record(*this, TaskEventKind::suspended,
                      fmt::format("sleep({:.6g})", when - loop_->time()));
   }
-  if (must_cancel_ && cancel_sleep()) must_cancel_ = false;
+  if (must_cancel_ && cancel_sleep(cancel_message())) must_cancel_ = false;
 }
 
-void TaskBase::throw_pending_cancel() {
+void TaskBase::throw_pending_cancel(FutureBase* awaited) {
   must_cancel_ = false;
+  // CPython's __step: `if not isinstance(exc, CancelledError): exc =
+  // self._make_cancelled_error()`. A future cancelled by the first request
+  // raises its own CancelledError, and that one goes in.
+  if (awaited != nullptr) {
+    if (awaited->raises_cancelled_error()) return;
+    if (awaited->done()) awaited->exception();  // __wakeup called result(): retrieved
+  }
   throw CancelledError(cancel_message());
 }
 
 void TaskBase::finish_sleep() {
   const bool was_cancelled = sleep_ == Sleep::cancelled;
   sleep_ = Sleep::none;
+  if (was_cancelled) {
+    // The sleep's own CancelledError, as for any awaited future.
+    must_cancel_ = false;
+    throw CancelledError(extras_->sleep_cancel_message);
+  }
   deliver_pending_cancel();
-  if (was_cancelled) throw CancelledError(cancel_message());
 }
 
 void TaskBase::abandon() noexcept {

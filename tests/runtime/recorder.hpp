@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aio/clock.hpp"
+#include "aio/errors.hpp"
 #include "aio/event_loop.hpp"
 
 namespace aio_test {
@@ -66,6 +67,25 @@ inline std::string python_list(const std::vector<std::string>& names) {
     text += '\'';
   }
   return text + "]";
+}
+
+/// A CancelledError's `args` as Python prints them: () or ('message',).
+inline std::string python_args(const aio::CancelledError& error) {
+  if (!error.args()) return "()";
+  std::string text = "('";
+  text += *error.args();
+  return text + "',)";
+}
+
+/// The same for the CancelledError in `error`; "not a CancelledError" otherwise.
+inline std::string python_args(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const aio::CancelledError& cancelled) {
+    return python_args(cancelled);
+  } catch (...) {
+    return "not a CancelledError";
+  }
 }
 
 /// Runs `body` and returns what it wrote to standard error.

@@ -100,6 +100,39 @@ TEST(Future, RemovingAgainWithAStaleIdRemovesNothing) {
   EXPECT_EQ(log.events(), (Events{"1", "0", "c"}));
 }
 
+// A plain function passed to remove_done_callback removes every registration of it.
+// loop = asyncio.new_event_loop(); fut = loop.create_future()
+// def note(f): print("note", f.result())
+// def other(f): print("other", f.result())
+// fut.add_done_callback(note); fut.add_done_callback(other); fut.add_done_callback(note)
+// print("removed", fut.remove_done_callback(note))
+// print("removed again", fut.remove_done_callback(note))
+// fut.set_result("x"); loop.call_soon(loop.stop); loop.run_forever()
+// removed 2
+// removed again 0
+// other x
+std::vector<std::string> function_log;
+void note(aio::Future<std::string>& fut) {
+  function_log.push_back("note " + fut.result());
+}
+void other(aio::Future<std::string>& fut) {
+  function_log.push_back("other " + fut.result());
+}
+
+TEST(Future, RemovingAFunctionRemovesEveryRegistrationOfIt) {
+  function_log.clear();
+  aio::EventLoop loop;
+  aio::Future<std::string> fut(loop);
+  fut.add_done_callback(note);
+  fut.add_done_callback(other);
+  fut.add_done_callback(note);
+  function_log.push_back("removed " + std::to_string(fut.remove_done_callback(note)));
+  function_log.push_back("removed again " + std::to_string(fut.remove_done_callback(note)));
+  fut.set_result("x");
+  run_until_idle(loop);
+  EXPECT_EQ(function_log, (Events{"removed 2", "removed again 0", "other x"}));
+}
+
 // loop = asyncio.new_event_loop(); fut = loop.create_future()
 // def bad(f): raise ValueError("boom")
 // fut.add_done_callback(bad); fut.add_done_callback(lambda f: print("next callback"))

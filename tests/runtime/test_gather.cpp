@@ -469,4 +469,55 @@ TEST(Gather, SameTaskPassedTwiceFillsBothSlots) {
   EXPECT_EQ(log.events(), (Events{"runs once", "[7, 7]"}));
 }
 
+// ---- any awaitable -------------------------------------------------------------------------
+
+aio::Task<std::string> named_after(std::string name, double delay) {
+  co_await aio::sleep(delay);
+  co_return name;
+}
+
+aio::Task<void> gather_anything(Recorder* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  aio::Future<std::string> future;
+  loop.call_later(0.2, [future]() mutable { future.set_result("future"); });
+  aio::Task<std::string> task = aio::create_task(named_after("task", 0.1));
+  aio::Event event;
+  loop.call_later(0.3, [&event] { event.set(); });
+  auto [a, b, c, d, e] = co_await aio::gather(future, task, named_after("coro", 0.05), event.wait(),
+                                              aio::sleep(0.1, std::string("slept")));
+  log->add("['" + a + "', '" + b + "', '" + c + "', " + python_bool(d) + ", '" + e + "']");
+
+  std::vector<aio::Future<int>> futures(3);
+  for (int i = 0; i < 3; ++i) {
+    loop.call_later(0.1 * (3 - i), [future = futures[i], i]() mutable { future.set_result(i); });
+  }
+  std::vector<int> values = co_await aio::gather(futures);
+  log->add("[" + std::to_string(values[0]) + ", " + std::to_string(values[1]) + ", " +
+           std::to_string(values[2]) + "]");
+}
+
+// gather takes what await takes: futures, tasks, coroutines and other awaitables, and a list of
+// futures; results in argument order.
+// async def work(name, delay):
+//     await asyncio.sleep(delay)
+//     return name
+// async def main():
+//     loop = asyncio.get_running_loop()
+//     f = loop.create_future(); loop.call_later(0.2, f.set_result, "future")
+//     t = asyncio.create_task(work("task", 0.1))
+//     ev = asyncio.Event(); loop.call_later(0.3, ev.set)
+//     print(await asyncio.gather(f, t, work("coro", 0.05), ev.wait(),
+//                                asyncio.sleep(0.1, "slept")))
+//     fs = [loop.create_future() for _ in range(3)]
+//     for i, fut in enumerate(fs): loop.call_later(0.1 * (3 - i), fut.set_result, i)
+//     print(await asyncio.gather(*fs))
+// asyncio.run(main())
+// ['future', 'task', 'coro', True, 'slept']
+// [0, 1, 2]
+TEST(Gather, TakesFuturesTasksCoroutinesAndOtherAwaitables) {
+  Recorder log;
+  aio::run(gather_anything(&log));
+  EXPECT_EQ(log.events(), (Events{"['future', 'task', 'coro', True, 'slept']", "[0, 1, 2]"}));
+}
+
 }  // namespace

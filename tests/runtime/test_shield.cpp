@@ -20,6 +20,7 @@
 namespace {
 
 using aio_test::Events;
+using aio_test::python_bool;
 using aio_test::Recorder;
 
 using aio_test::python_bool;
@@ -261,6 +262,55 @@ TEST(Shield, LaterExceptionOfAnAbandonedInnerTaskIsReported) {
   EXPECT_EQ(log.events(), (Events{"waiter cancelled True"}));
   EXPECT_NE(errors.find("exception was never retrieved"), std::string::npos) << errors;
   EXPECT_NE(errors.find("late"), std::string::npos) << errors;
+}
+
+// ---- any awaitable -------------------------------------------------------------------------
+
+aio::Task<void> shielded_waiter(Recorder* log, aio::Future<int> future) {
+  try {
+    co_await aio::shield(future);
+  } catch (const aio::CancelledError&) {
+    log->add("waiter cancelled; future cancelled " + python_bool(future.cancelled()));
+  }
+}
+
+aio::Task<void> shield_anything(Recorder* log) {
+  aio::Future<int> future;
+  aio::Task<void> waiter = aio::create_task(shielded_waiter(log, future));
+  co_await aio::sleep(0);
+  waiter.cancel();
+  co_await aio::sleep(0);
+  future.set_result(1);
+  log->add("future result " + std::to_string(future.result()));
+  aio::Event event;
+  aio::get_running_loop().call_later(0.1, [&event] { event.set(); });
+  log->add("shield event " + python_bool(co_await aio::shield(event.wait())));
+}
+
+// shield takes a future (its cancellation then leaves the future pending) and any other
+// awaitable, such as event.wait().
+// async def main():
+//     loop = asyncio.get_running_loop()
+//     f = loop.create_future()
+//     async def waiter():
+//         try:
+//             await asyncio.shield(f)
+//         except asyncio.CancelledError:
+//             print("waiter cancelled; future cancelled", f.cancelled())
+//     w = asyncio.create_task(waiter()); await asyncio.sleep(0)
+//     w.cancel(); await asyncio.sleep(0)
+//     f.set_result(1); print("future result", f.result())
+//     ev = asyncio.Event(); loop.call_later(0.1, ev.set)
+//     print("shield event", await asyncio.shield(ev.wait()))
+// asyncio.run(main())
+// waiter cancelled; future cancelled False
+// future result 1
+// shield event True
+TEST(Shield, TakesAFutureAndOtherAwaitables) {
+  Recorder log;
+  aio::run(shield_anything(&log));
+  EXPECT_EQ(log.events(), (Events{"waiter cancelled; future cancelled False", "future result 1",
+                                  "shield event True"}));
 }
 
 }  // namespace

@@ -259,4 +259,20 @@ TEST(Sleep, CancelBetweenTheTimerAndTheWakeUpStillRaisesAtTheSleep) {
   EXPECT_EQ(log.events(), (Events{"cancelled although the sleep was over"}));
 }
 
+aio::Task<void> sleep_with_result(Recorder* log) {
+  const std::string text = co_await aio::sleep(0.1, std::string("result"));
+  const int number = co_await aio::sleep(0, 42);
+  log->add(text + " " + std::to_string(number));
+}
+
+// sleep(delay, result) returns result.
+// async def main():
+//     print(await asyncio.sleep(0.1, "result"), await asyncio.sleep(0, 42))
+// asyncio.run(main())                      # result 42
+TEST(Sleep, ReturnsTheResultItIsGiven) {
+  Recorder log;
+  aio::run(sleep_with_result(&log));
+  EXPECT_EQ(log.events(), (Events{"result 42"}));
+}
+
 }  // namespace

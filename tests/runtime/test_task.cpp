@@ -781,6 +781,83 @@ TEST(Task, CoroutineDestroyedUnawaitedWarnsOnStderr) {
   EXPECT_EQ(errors, "RuntimeWarning: coroutine 'forgotten' was never awaited\n");
 }
 
+aio::Task<void> close_unawaited(Recorder* log) {
+  aio::Task<int> coro = one();
+  coro.close();
+  log->add(aio::to_string(coro.coroutine_state()));
+  coro.close();  // closing again does nothing
+  try {
+    co_await coro;
+  } catch (const aio::RuntimeError& error) {
+    log->add(std::string("RuntimeError ") + error.what());
+  }
+}
+
+// close() on a coroutine that never ran closes it, and no "never awaited" warning follows.
+// async def one(): return 1
+// async def main():
+//     coro = one()
+//     coro.close()
+//     print(inspect.getcoroutinestate(coro))
+//     coro.close()
+//     try:
+//         await coro
+//     except RuntimeError as e:
+//         print("RuntimeError", e)
+// asyncio.run(main())      # python3 -X dev prints no warning
+// CORO_CLOSED
+// RuntimeError cannot reuse already awaited coroutine
+TEST(Task, ClosingACoroutineThatNeverRanSilencesItsWarning) {
+  Recorder log;
+  const std::string errors = aio_test::capture_stderr([&] { aio::run(close_unawaited(&log)); });
+  EXPECT_EQ(log.events(),
+            (Events{"CORO_CLOSED", "RuntimeError cannot reuse already awaited coroutine"}));
+  EXPECT_EQ(errors, "");
+}
+
+aio::Task<void> close_a_task() {
+  aio::Task<int> task = aio::create_task(one());
+  EXPECT_THROW(task.close(), aio::TypeError);
+  co_await task;
+}
+
+TEST(Task, ATaskCannotBeClosedLikeACoroutine) {
+  aio::run(close_a_task());
+}
+
+aio::Task<void> task_only_methods_on_a_coroutine() {
+  aio::Task<int> coro = one();
+  // Python: AttributeError: 'coroutine' object has no attribute 'cancel'. Each of these once
+  // misbehaved silently: cancel() returned true and was lost, a done callback never ran and
+  // leaked the frame.
+  const std::string expected = "one() is a coroutine, not a task: pass it to create_task first";
+  auto expect_type_error = [&](auto call) {
+    try {
+      call();
+      ADD_FAILURE() << "no TypeError";
+    } catch (const aio::TypeError& error) {
+      EXPECT_EQ(error.what(), expected);
+    }
+  };
+  expect_type_error([&] { coro.cancel(); });
+  expect_type_error([&] { coro.cancelling(); });
+  expect_type_error([&] { coro.uncancel(); });
+  expect_type_error([&] { coro.done(); });
+  expect_type_error([&] { coro.cancelled(); });
+  expect_type_error([&] { coro.result(); });
+  expect_type_error([&] { coro.exception(); });
+  expect_type_error([&] { coro.get_name(); });
+  expect_type_error([&] { coro.set_name("x"); });
+  expect_type_error([&] { coro.add_done_callback([] {}); });
+  expect_type_error([&] { aio::TaskRef ref(coro); });
+  // Still an ordinary coroutine, awaited inline.
+  EXPECT_EQ(co_await coro, 1);
+}
+
+TEST(Task, TaskOnlyMethodsOnACoroutineThrowTypeError) {
+  aio::run(task_only_methods_on_a_coroutine());
+}
+
 aio::Task<void> fail_at_once() {
   throw std::runtime_error("boom");
   co_return;

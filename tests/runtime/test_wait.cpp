@@ -191,32 +191,104 @@ TEST(Wait, TimeoutReturnsWithoutCancellingAndEmptyRaises) {
                     "ValueError Set of Tasks/Futures is empty."}));
 }
 
-aio::Task<void> chrono_and_coroutines(Recorder* log) {
+aio::Task<void> chrono_timeout(Recorder* log) {
   using namespace std::chrono_literals;
-  std::vector<aio::Task<std::string>> coroutines;
-  coroutines.push_back(work(log, "x", 0.2));
-  coroutines.push_back(work(log, "y", 0.1));
-  auto [done, pending] = co_await aio::wait(coroutines, 150ms);
+  std::vector<aio::Task<std::string>> tasks;
+  tasks.push_back(aio::create_task(work(log, "x", 0.2)));
+  tasks.push_back(aio::create_task(work(log, "y", 0.1)));
+  auto [done, pending] = co_await aio::wait(tasks, 150ms);
   log->add(std::to_string(done.size()) + " done, " + std::to_string(pending.size()) + " pending");
   co_await aio::wait(pending);
 }
 
-// Coroutines become tasks, in the order passed, and the timeout may be a std::chrono duration.
-// CPython 3.11 refuses bare coroutines with TypeError, so the program makes the tasks itself:
+// The timeout may be a std::chrono duration.
 // async def work(name, delay):
 //     await asyncio.sleep(delay)
 //     print(name, "finishes")
 //     return name
 // async def main():
-//     ts = [asyncio.ensure_future(work("x", 0.2)), asyncio.ensure_future(work("y", 0.1))]
+//     ts = [asyncio.create_task(work("x", 0.2)), asyncio.create_task(work("y", 0.1))]
 //     done, pending = await asyncio.wait(ts, timeout=0.15)
 //     print(f"{len(done)} done, {len(pending)} pending")
 //     await asyncio.wait(pending)
 // asyncio.run(main())       # y finishes / 1 done, 1 pending / x finishes
-TEST(Wait, SchedulesCoroutinesAndTakesAChronoTimeout) {
+TEST(Wait, TakesAChronoTimeout) {
   Recorder log;
-  aio::run(chrono_and_coroutines(&log));
+  aio::run(chrono_timeout(&log));
   EXPECT_EQ(log.events(), (Events{"y finishes", "1 done, 1 pending", "x finishes"}));
+}
+
+aio::Task<void> pass_a_coroutine(Recorder* log) {
+  aio::Task<std::string> task = aio::create_task(work(log, "t", 0.1));
+  aio::Task<std::string> coroutine = work(log, "c", 0.1);
+  std::vector<aio::Task<std::string>> both;
+  both.push_back(task);
+  both.push_back(coroutine);
+  try {
+    co_await aio::wait(both);
+  } catch (const aio::TypeError& error) {
+    log->add(std::string("TypeError ") + error.what());
+  }
+  coroutine.close();
+  auto results = co_await aio::gather(task);
+  log->add("['" + std::get<0>(results) + "']");
+}
+
+// CPython 3.11 refuses a coroutine that is not a task, and schedules nothing:
+// async def main():
+//     t = asyncio.create_task(work("t", 0.1))
+//     c = work("c", 0.1)
+//     try:
+//         await asyncio.wait([t, c])
+//     except TypeError as e:
+//         print("TypeError", e)
+//     c.close()
+//     print(await asyncio.gather(t))
+// asyncio.run(main())
+// TypeError Passing coroutines is forbidden, use tasks explicitly.
+// t finishes
+// ['t']
+TEST(Wait, RefusesACoroutineThatIsNotATask) {
+  Recorder log;
+  aio::run(pass_a_coroutine(&log));
+  EXPECT_EQ(log.events(),
+            (Events{"TypeError Passing coroutines is forbidden, use tasks explicitly.",
+                    "t finishes", "['t']"}));
+}
+
+aio::Task<void> refused_then_gathered(Recorder* log) {
+  aio::Task<std::string> task = aio::create_task(work(log, "t", 0.1));
+  aio::Task<std::string> used = work(log, "used", 0);
+  co_await used;
+  std::vector<aio::Task<std::string>> both;
+  both.push_back(task);
+  both.push_back(used);
+  try {
+    co_await aio::wait(both);
+  } catch (const aio::TypeError&) {
+    log->add("TypeError");
+  }
+  auto results = co_await aio::gather(task, task);
+  log->add(std::get<0>(results) + " " + std::get<1>(results));
+}
+
+// A refused argument list leaves no mark on the tasks it held: the task is
+// gathered afterwards as usual (a mark left behind once made gather skip it
+// as a repeat and fail with "Result is not set").
+// async def main():
+//     t = asyncio.create_task(work("t", 0.1))
+//     used = work("used", 0)
+//     await used
+//     try:
+//         await asyncio.wait([t, used])
+//     except TypeError:
+//         print("TypeError")
+//     print(await asyncio.gather(t, t))
+// asyncio.run(main())       # used finishes / TypeError / t finishes / ['t', 't']
+TEST(Wait, ARefusedArgumentListLeavesNoStateBehind) {
+  Recorder log;
+  aio::run(refused_then_gathered(&log));
+  EXPECT_EQ(log.events(), (Events{"used finishes", "TypeError", "t finishes", "t t"}));
 }
 
 // ---- cancelling the waiter -----------------------------------------------------------------

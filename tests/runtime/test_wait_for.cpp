@@ -379,4 +379,92 @@ TEST(WaitFor, AnExceptionOfTheInnerTaskPropagates) {
   EXPECT_EQ(log.events(), (Events{"ValueError boom"}));
 }
 
+// ---- any awaitable, and no timeout --------------------------------------------------------
+
+aio::Task<std::string> slow() {
+  co_await aio::sleep(5);
+  co_return "slow";
+}
+
+aio::Task<void> any_awaitable(Recorder* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  aio::Future<int> done;
+  done.set_result(7);
+  log->add("done future " + std::to_string(co_await aio::wait_for(done, 0)));
+  aio::Future<int> pending;
+  try {
+    co_await aio::wait_for(pending, 0.1);
+  } catch (const aio::TimeoutError&) {
+    log->add("pending future timed out, cancelled " + python_bool(pending.cancelled()));
+  }
+  aio::Event event;
+  loop.call_later(0.05, [&event] { event.set(); });
+  log->add("event " + python_bool(co_await aio::wait_for(event.wait(), 1)));
+  aio::Event never;
+  try {
+    co_await aio::wait_for(never.wait(), 0.1);
+  } catch (const aio::TimeoutError&) {
+    log->add("event timed out");
+  }
+  aio::Queue<std::string> queue;
+  loop.call_later(0.05, [&queue] { queue.put_nowait("item"); });
+  log->add("queue " + co_await aio::wait_for(queue.get(), 1));
+  aio::Lock lock;
+  const bool took = co_await aio::wait_for(lock.acquire(), 1);
+  log->add("lock " + python_bool(took) + " " + python_bool(lock.locked()));
+  try {
+    co_await aio::wait_for(lock.acquire(), 0.1);
+  } catch (const aio::TimeoutError&) {
+    log->add("lock timed out, still locked " + python_bool(lock.locked()));
+  }
+  lock.release();
+  aio::Semaphore semaphore(1);
+  const bool acquired = co_await aio::wait_for(semaphore.acquire(), 1);
+  log->add("sem " + python_bool(acquired) + " " + python_bool(semaphore.locked()));
+  const std::string value = co_await aio::wait_for(slow(), std::nullopt);
+  log->add("none " + value + " " + python_bool(loop.time() > 5));
+}
+
+// wait_for takes what await takes: a future (a done one returns its result even with timeout
+// 0; a pending one is cancelled on timeout), a task or coroutine, and the primitives' waits,
+// with no coroutine around them. With no timeout (None) it waits as long as it takes.
+// async def main():
+//     loop = asyncio.get_running_loop()
+//     f = loop.create_future(); f.set_result(7)
+//     print("done future", await asyncio.wait_for(f, 0))
+//     f2 = loop.create_future()
+//     try: await asyncio.wait_for(f2, 0.1)
+//     except TimeoutError: print("pending future timed out, cancelled", f2.cancelled())
+//     ev = asyncio.Event(); loop.call_later(0.05, ev.set)
+//     print("event", await asyncio.wait_for(ev.wait(), 1))
+//     try: await asyncio.wait_for(asyncio.Event().wait(), 0.1)
+//     except TimeoutError: print("event timed out")
+//     q = asyncio.Queue(); loop.call_later(0.05, q.put_nowait, "item")
+//     print("queue", await asyncio.wait_for(q.get(), 1))
+//     lock = asyncio.Lock()
+//     print("lock", await asyncio.wait_for(lock.acquire(), 1), lock.locked())
+//     try: await asyncio.wait_for(lock.acquire(), 0.1)
+//     except TimeoutError: print("lock timed out, still locked", lock.locked())
+//     lock.release()
+//     sem = asyncio.Semaphore(1)
+//     print("sem", await asyncio.wait_for(sem.acquire(), 1), sem.locked())
+//     print("none", await asyncio.wait_for(slow(), None), loop.time() > 5)
+// done future 7
+// pending future timed out, cancelled True
+// event True
+// event timed out
+// queue item
+// lock True True
+// lock timed out, still locked True
+// sem True True
+// none slow True
+TEST(WaitFor, TakesFuturesCoroutinesAndThePrimitivesWaitsAndNoTimeout) {
+  Recorder log;
+  aio::run(any_awaitable(&log));
+  EXPECT_EQ(log.events(),
+            (Events{"done future 7", "pending future timed out, cancelled True", "event True",
+                    "event timed out", "queue item", "lock True True",
+                    "lock timed out, still locked True", "sem True True", "none slow True"}));
+}
+
 }  // namespace

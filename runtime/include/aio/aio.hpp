@@ -16,6 +16,7 @@
 #include "aio/barrier.hpp"
 #include "aio/clock.hpp"
 #include "aio/condition.hpp"
+#include "aio/ensure_future.hpp"
 #include "aio/errors.hpp"
 #include "aio/event.hpp"
 #include "aio/event_loop.hpp"

@@ -44,7 +44,7 @@ class FutureBase : public Callback {
 
   /// Cancels a pending future and schedules its callbacks (`Future.cancel`).
   /// Tasks override it: for them cancelling is a request.
-  virtual bool cancel(const std::string& message);
+  virtual bool cancel(const std::optional<std::string>& message);
 
   /// Finishes the future with `error` (`Future.set_exception`).
   void set_exception(std::exception_ptr error);
@@ -60,11 +60,31 @@ class FutureBase : public Callback {
   /// CancelledError when cancelled, the stored exception when there is one.
   void check_result();
 
+  /// The CancelledError to raise for this future (`_make_cancelled_error`):
+  /// when it is cancelled, the error it was cancelled with; otherwise a new
+  /// one with the cancel message, if any (gather asks this of a child that
+  /// swallowed its cancellation). Tasks hand their saved error out only once.
+  virtual std::exception_ptr make_cancelled_error();
+  /// Python's `_cancel_message`: the message of a cancelled future's error, or
+  /// nothing. gather(return_exceptions) reports a cancelled child with it.
+  virtual std::optional<std::string> cancel_message() const;
+  /// Whether awaiting this done future raises CancelledError: it was
+  /// cancelled, or finished with a CancelledError (a cancelled gather does).
+  bool raises_cancelled_error() const noexcept {
+    return cancelled() || (exception_ && is_cancelled_error(exception_));
+  }
+
   /// Registers `callback` to be scheduled when the future is done; if it is done
   /// already, schedules it now.
   void add_done_callback(Callback& callback);
   /// Unregisters `callback`; returns whether it was registered.
-  bool remove_done_callback(Callback& callback) noexcept;
+  bool remove_done_callback(Callback& callback) noexcept {
+    return remove_done_callbacks_if([&](const Callback& each) { return &each == &callback; }) > 0;
+  }
+  /// Unregisters every callback for which `matches(callback)` holds; returns
+  /// how many it removed.
+  template <class Matches>
+  int remove_done_callbacks_if(Matches matches) noexcept;
   /// Unregisters every callback (a loop abandoning its pending tasks).
   void clear_done_callbacks() noexcept;
 
@@ -109,9 +129,63 @@ class FutureBase : public Callback {
   /// last one added points back to the first, so one pointer finds both ends.
   Callback* last_callback_ = nullptr;
   int references_ = 0;
-  FutureState state_ = FutureState::pending;
-  bool exception_retrieved_ = true;
+  // Bits, so that a task's own bits fit in what is left of this word.
+  FutureState state_ : 2 = FutureState::pending;
+  bool exception_retrieved_ : 1 = true;
+  bool visited_ : 1 = false;  // see mark_visited
+
+ public:
+  /// A scratch mark for an algorithm that must notice a future it has seen
+  /// (gather and wait skipping repeated arguments): returns whether the future
+  /// was marked already, and marks it. The algorithm clears every mark it set
+  /// before it returns or throws.
+  bool mark_visited() noexcept {
+    const bool seen = visited_;
+    visited_ = true;
+    return seen;
+  }
+  void clear_visited() noexcept { visited_ = false; }
 };
+
+template <class Matches>
+int FutureBase::remove_done_callbacks_if(Matches matches) noexcept {
+  // The ring is walked once from its first callback; `previous` trails
+  // `current` so a match can be unlinked. Removed callbacks are released
+  // only after the walk: a release may free this future.
+  int count = 0;
+  Callback* removed = nullptr;
+  if (last_callback_ != nullptr) {
+    Callback* const last = last_callback_;
+    Callback* previous = last;
+    Callback* current = last->next_in_list;
+    for (;;) {
+      const bool at_end = current == last;
+      Callback* const next = current->next_in_list;
+      if (matches(*current)) {
+        if (current == previous) {
+          last_callback_ = nullptr;  // it was the only one left
+        } else {
+          previous->next_in_list = next;
+          if (current == last_callback_) last_callback_ = previous;
+        }
+        current->next_in_list = removed;
+        removed = current;
+        ++count;
+      } else {
+        previous = current;
+      }
+      if (at_end) break;
+      current = next;
+    }
+  }
+  while (removed != nullptr) {
+    Callback* const next = removed->next_in_list;
+    removed->next_in_list = nullptr;
+    removed->release();
+    removed = next;
+  }
+  return count;
+}
 
 /// Storage for the value of a Future<T> or Task<T>; nothing for void.
 template <class T>
@@ -165,6 +239,8 @@ class DoneCallback final : public Callback {
  public:
   DoneCallback(Handle handle, F function)
       : handle_(std::move(handle)), function_(std::move(function)) {}
+  /// Whether this callback calls the plain function `function`.
+  bool calls(F function) const noexcept { return function_ == function; }
   void run() override {
     try {
       if constexpr (std::is_invocable_v<F&, Handle&>) {
@@ -194,6 +270,16 @@ Callback* add_user_callback(FutureBase& core, Handle handle, F function) {
   auto* callback = new DoneCallback<Handle, F>(std::move(handle), std::move(function));
   core.add_done_callback(*callback);
   return callback;
+}
+
+/// Removes every registration of the plain function `function` from `core`
+/// (Python compares callbacks by equality, which C++ has for functions only).
+template <class Handle, class F>
+int remove_user_callbacks(FutureBase& core, F* function) noexcept {
+  return core.remove_done_callbacks_if([function](Callback& callback) {
+    auto* user = dynamic_cast<DoneCallback<Handle, F*>*>(&callback);
+    return user != nullptr && user->calls(function);
+  });
 }
 
 /// Suspends the running task until `core` is done; shared by Future and Task.
@@ -266,7 +352,9 @@ class Future {
 
   /// Cancels the future and schedules its callbacks (`Future.cancel`); its
   /// awaiters get CancelledError with `message`. False when it is done already.
-  bool cancel(const std::string& message = {}) { return core_->cancel(message); }
+  bool cancel(const std::optional<std::string>& message = std::nullopt) {
+    return core_->cancel(message);
+  }
   /// Whether the future has a value, an exception or was cancelled (`Future.done`).
   bool done() const noexcept { return core_->done(); }
   /// Whether the future was cancelled (`Future.cancelled`).
@@ -291,6 +379,13 @@ class Future {
   /// Removes a callback added with add_done_callback; returns how many were removed.
   int remove_done_callback(CallbackId id) noexcept {
     return core_->remove_done_callback(*id.get()) ? 1 : 0;
+  }
+  /// Removes every registration of the plain function `function`, as
+  /// `Future.remove_done_callback(fn)` does; returns how many it removed.
+  template <class F>
+  requires std::is_function_v<F>
+  int remove_done_callback(F* function) noexcept {
+    return detail::remove_user_callbacks<Future>(*core_, function);
   }
 
   /// `co_await future`: suspends until the future is done, then returns its

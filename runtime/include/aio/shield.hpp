@@ -13,24 +13,25 @@
 /// other means) still cancels the outer future. Keep a Task handle to the
 /// inner task if its outcome matters after the awaiter was cancelled.
 ///
-/// A coroutine that is not a task yet becomes one (`ensure_future`).
+/// The awaitable goes through ensure_future: a task or future is shielded as
+/// it is, a coroutine or another awaitable (`event.wait()`) becomes a task.
 
 #include <exception>
 #include <string>
 #include <type_traits>
 #include <utility>
 
+#include "aio/ensure_future.hpp"
 #include "aio/future.hpp"
-#include "aio/gather.hpp"
 #include "aio/task.hpp"
 
 namespace aio {
 
 namespace detail {
 
-/// Copies the outcome of the finished task `inner` into `outer`.
-template <class T>
-void copy_outcome(Task<T>& inner, Future<T>& outer) {
+/// Copies the outcome of the finished `inner` (a Task or Future) into `outer`.
+template <class Inner, class T>
+void copy_outcome(Inner& inner, Future<T>& outer) {
   if (inner.cancelled()) {
     outer.cancel();
   } else if (std::exception_ptr error = inner.exception()) {
@@ -38,7 +39,7 @@ void copy_outcome(Task<T>& inner, Future<T>& outer) {
   } else if constexpr (std::is_void_v<T>) {
     outer.set_result();
   } else {
-    outer.set_result(take_result<T>(inner.promise()));
+    outer.set_result(take_result<T>(result_core(inner)));
   }
 }
 
@@ -46,9 +47,10 @@ void copy_outcome(Task<T>& inner, Future<T>& outer) {
 
 /// A future that completes as `awaitable` does, but whose cancellation does
 /// not cancel `awaitable`.
-template <class T>
-Future<T> shield(Task<T> awaitable) {
-  Task<T> inner = detail::ensure_task(std::move(awaitable));
+template <Awaitable A>
+Future<await_result_t<A>> shield(A awaitable) {
+  using T = await_result_t<A>;
+  auto inner = ensure_future(std::move(awaitable));
   Future<T> outer(inner.core().loop());
   if (inner.done()) {
     // CPython returns the inner task itself; here a future already done with
@@ -57,7 +59,7 @@ Future<T> shield(Task<T> awaitable) {
     return outer;
   }
 
-  CallbackId inner_callback = inner.add_done_callback([outer](Task<T>& done) mutable {
+  CallbackId inner_callback = inner.add_done_callback([outer](auto& done) mutable {
     if (outer.cancelled()) {
       // Nobody awaits the outcome any more; mark an exception as retrieved.
       if (!done.cancelled()) done.exception();

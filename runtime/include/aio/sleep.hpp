@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <coroutine>
+#include <type_traits>
+#include <utility>
 
 #include "aio/task.hpp"
 
@@ -42,6 +44,23 @@ class SleepAwaiter {
   double seconds_;
 };
 
+/// What sleep(seconds, result) returns: a sleep whose `co_await` gives `result`.
+template <class T>
+class SleepWithResult : public SleepAwaiter {
+ public:
+  /// A sleep of `seconds` that returns `result`.
+  SleepWithResult(double seconds, T result) : SleepAwaiter(seconds), result_(std::move(result)) {}
+  /// Throws CancelledError if the task was cancelled while it slept;
+  /// otherwise hands `result` back.
+  T await_resume() {
+    SleepAwaiter::await_resume();
+    return std::move(result_);
+  }
+
+ private:
+  T result_;
+};
+
 /// Suspends the running task for `seconds` of loop time (`asyncio.sleep`).
 inline SleepAwaiter sleep(double seconds) noexcept {
   return SleepAwaiter(seconds);
@@ -51,6 +70,19 @@ inline SleepAwaiter sleep(double seconds) noexcept {
 template <class Rep, class Period>
 SleepAwaiter sleep(std::chrono::duration<Rep, Period> duration) noexcept {
   return SleepAwaiter(std::chrono::duration<double>(duration).count());
+}
+
+/// Suspends for `seconds`, then returns `result`: `await asyncio.sleep(1,
+/// result)`.
+template <class T>
+SleepWithResult<std::decay_t<T>> sleep(double seconds, T&& result) {
+  return SleepWithResult<std::decay_t<T>>(seconds, std::forward<T>(result));
+}
+
+/// The same with a std::chrono duration.
+template <class Rep, class Period, class T>
+SleepWithResult<std::decay_t<T>> sleep(std::chrono::duration<Rep, Period> duration, T&& result) {
+  return sleep(std::chrono::duration<double>(duration).count(), std::forward<T>(result));
 }
 
 }  // namespace aio

@@ -59,7 +59,13 @@ class TaskBase : public FutureBase {
 
   /// Requests cancellation (`Task.cancel`): cancels what the task awaits, or
   /// delivers CancelledError at its next resumption.
-  bool cancel(const std::string& message) override;
+  bool cancel(const std::optional<std::string>& message) override;
+  /// A cancelled task hands out the CancelledError that ended it once; later
+  /// retrievals get a new one without a message (`_make_cancelled_error`).
+  std::exception_ptr make_cancelled_error() override;
+  std::optional<std::string> cancel_message() const override {
+    return has_extras_ ? extras_->cancel_message : std::nullopt;
+  }
   int cancelling() const noexcept { return has_extras_ ? extras_->cancel_requests : 0; }
   int uncancel() noexcept {
     if (!has_extras_) return 0;
@@ -70,6 +76,14 @@ class TaskBase : public FutureBase {
   std::string name() const;
   void set_name(std::string name);
   bool is_task() const noexcept { return is_task_; }
+  /// Throws TypeError unless this coroutine was made a task: what only a task
+  /// has (cancel, done, result, callbacks...) a bare coroutine does not have.
+  void require_task() const {
+    if (!is_task_) throw_not_a_task();
+  }
+  /// Closes a coroutine that never ran (`coro.close()`): it will not run, and
+  /// no "never awaited" warning is printed for it.
+  void close();
   CoroutineState coroutine_state() const noexcept;
 
   /// Makes this coroutine a task of `loop` and schedules its first step.
@@ -97,9 +111,15 @@ class TaskBase : public FutureBase {
   void yield_once(std::coroutine_handle<> suspended);
   /// Suspends until loop time `when`.
   void sleep_until(double when, std::coroutine_handle<> suspended);
-  /// After a suspension: throws CancelledError if a cancellation is pending.
+  /// After a suspension that awaited no future (`sleep(0)`): throws
+  /// CancelledError if a cancellation is pending.
   void deliver_pending_cancel() {
-    if (must_cancel_) throw_pending_cancel();
+    if (must_cancel_) throw_pending_cancel(nullptr);
+  }
+  /// After waiting for `awaited`: throws CancelledError if a cancellation is
+  /// pending, unless awaiting `awaited` raises a CancelledError of its own.
+  void deliver_pending_cancel(FutureBase& awaited) {
+    if (must_cancel_) throw_pending_cancel(&awaited);
   }
   /// After a sleep: throws CancelledError if a cancellation is pending or the
   /// sleep itself was cancelled.
@@ -109,16 +129,6 @@ class TaskBase : public FutureBase {
   /// pending, so the cycles between it and its futures are broken.
   void abandon() noexcept;
 
-  /// A scratch mark for an algorithm that must notice a task it has seen
-  /// (gather and wait skipping repeated arguments): returns whether the task
-  /// was marked already, and marks it. Clear the marks before anything runs.
-  bool mark_visited() noexcept {
-    const bool seen = visited_;
-    visited_ = true;
-    return seen;
-  }
-  void clear_visited() noexcept { visited_ = false; }
-
  protected:
   virtual std::coroutine_handle<> coroutine() const noexcept = 0;
 
@@ -126,25 +136,33 @@ class TaskBase : public FutureBase {
   /// Where a sleep stands; CPython keeps the same in the sleep's future.
   enum class Sleep : std::uint8_t { none, pending, fired, cancelled };
   /// What most tasks never need, allocated on first use: a name of their own,
-  /// cancellation requests, a cancel message. It takes the function's name
+  /// cancellation requests, cancel messages. It takes the function's name
   /// over, so the two share a pointer.
   struct Extras {
     const char* function_name;
     std::optional<std::string> name;  // empty: the default, "Task-<number>"
-    std::string cancel_message;
+    /// CPython's `Task._cancel_message`: the message of the last request
+    /// that found no future to cancel, raised at the task's next step.
+    std::optional<std::string> cancel_message;
+    /// The message of a cancelled sleep (CPython keeps it in the sleep's
+    /// future, apart from the task's own).
+    std::optional<std::string> sleep_cancel_message;
     int cancel_requests = 0;
   };
 
   void complete_from_coroutine();
-  [[noreturn]] void throw_pending_cancel();
-  /// Cancels a pending sleep and schedules the task; false when none is pending.
-  bool cancel_sleep();
+  /// Ends the task cancelled by `error`, the CancelledError that escaped its
+  /// coroutine (CPython: `_cancelled_exc = exc; super().cancel()`).
+  void end_cancelled(std::exception_ptr error);
+  void throw_pending_cancel(FutureBase* awaited);
+  /// Cancels a pending sleep with `message` and schedules the task; false
+  /// when no sleep is pending.
+  bool cancel_sleep(const std::optional<std::string>& message);
+  [[noreturn]] void throw_not_a_task() const;
   const char* function_name() const noexcept {
     return has_extras_ ? extras_->function_name : function_name_;
   }
   Extras& extras();
-  void set_cancel_message(const std::string& message);
-  std::string cancel_message() const;
 
   // Bits first: they fill the end of the FutureBase part.
   Sleep sleep_ : 2 = Sleep::none;
@@ -155,7 +173,8 @@ class TaskBase : public FutureBase {
   bool must_cancel_ : 1 = false;
   bool in_step_ : 1 = false;
   bool has_extras_ : 1 = false;  // which member of the union below is live
-  bool visited_ : 1 = false;
+  // exception_ is the CancelledError that ended the task, not handed out yet.
+  bool cancelled_error_saved_ : 1 = false;
 
   union {
     const char* function_name_;
@@ -265,7 +284,7 @@ class FutureAwaiter {
     suspended_ = true;
   }
   T await_resume() {
-    if (suspended_) running_task().deliver_pending_cancel();
+    if (suspended_) running_task().deliver_pending_cancel(handle_.core());
     return take_result<T>(handle_.core());
   }
 
@@ -301,44 +320,60 @@ class [[nodiscard]] Task {
     if (promise_ != nullptr) promise_->release();
   }
 
+  // What only a task has: each throws TypeError on a coroutine that was never
+  // passed to create_task (Python's coroutine objects have no such methods).
+
   /// The task's name (`Task.get_name`): the one given to create_task or
   /// set_name, otherwise "Task-N" with N counting the tasks created so far.
-  std::string get_name() const { return promise_->name(); }
+  std::string get_name() const { return task().name(); }
   /// Renames the task (`Task.set_name`).
-  void set_name(std::string name) { promise_->set_name(std::move(name)); }
+  void set_name(std::string name) { task().set_name(std::move(name)); }
 
   /// Requests cancellation; see `Task.cancel` in the asyncio docs.
-  bool cancel(const std::string& message = {}) { return promise_->cancel(message); }
+  bool cancel(const std::optional<std::string>& message = std::nullopt) {
+    return task().cancel(message);
+  }
   /// How many cancellation requests are outstanding (`Task.cancelling`).
-  int cancelling() const noexcept { return promise_->cancelling(); }
+  int cancelling() const { return task().cancelling(); }
   /// Withdraws one cancellation request (`Task.uncancel`).
-  int uncancel() noexcept { return promise_->uncancel(); }
+  int uncancel() { return task().uncancel(); }
 
   /// Whether the task has finished: returned, failed or cancelled (`Task.done`).
-  bool done() const noexcept { return promise_->done(); }
+  bool done() const { return task().done(); }
   /// Whether the task ended cancelled (`Task.cancelled`).
-  bool cancelled() const noexcept { return promise_->cancelled(); }
+  bool cancelled() const { return task().cancelled(); }
   /// The task's value; throws as `Task.result()` raises.
   decltype(auto) result() const {
-    promise_->check_result();
+    task().check_result();
     if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*promise_->value);
   }
   /// The exception the task failed with, or nullptr after a value
   /// (`Task.exception`). Throws InvalidStateError while the task is pending and
   /// CancelledError when it was cancelled.
-  std::exception_ptr exception() const { return promise_->exception(); }
+  std::exception_ptr exception() const { return task().exception(); }
 
   /// Calls `function(task)` (or `function()`) in a later iteration once the
   /// task is done (`Task.add_done_callback`); returns an id for removal.
   template <class F>
   CallbackId add_done_callback(F function) {
-    return CallbackId(detail::add_user_callback(*promise_, *this, std::move(function)));
+    return CallbackId(detail::add_user_callback(task(), *this, std::move(function)));
   }
   /// Removes a callback added with add_done_callback; returns how many were
   /// removed, 0 or 1 (`Task.remove_done_callback`).
-  int remove_done_callback(CallbackId id) noexcept {
-    return promise_->remove_done_callback(*id.get()) ? 1 : 0;
+  int remove_done_callback(CallbackId id) { return task().remove_done_callback(*id.get()) ? 1 : 0; }
+  /// Removes every registration of the plain function `function`, as
+  /// `Task.remove_done_callback(fn)` does; returns how many it removed.
+  template <class F>
+  requires std::is_function_v<F>
+  int remove_done_callback(F* function) {
+    return detail::remove_user_callbacks<Task>(task(), function);
   }
+
+  /// Closes a coroutine that never ran (`coro.close()`), so it never will and
+  /// no "never awaited" warning is printed for it. Nothing for a closed one;
+  /// TypeError for a task (cancel it instead), RuntimeError for a coroutine
+  /// that has started.
+  void close() { promise_->close(); }
 
   /// What `inspect.getcoroutinestate(coro)` would say.
   CoroutineState coroutine_state() const noexcept { return promise_->coroutine_state(); }
@@ -356,6 +391,11 @@ class [[nodiscard]] Task {
   detail::TaskBase& core() const noexcept { return *promise_; }
 
  private:
+  detail::TaskBase& task() const {
+    promise_->require_task();
+    return *promise_;
+  }
+
   /// `await task` waits for a scheduled task as for any future; `await coro`
   /// transfers control straight into the coroutine, within the running task.
   class Awaiter {
@@ -376,7 +416,7 @@ class [[nodiscard]] Task {
       return std::coroutine_handle<promise_type>::from_promise(awaited);
     }
     T await_resume() {
-      if (suspended_) detail::running_task().deliver_pending_cancel();
+      if (suspended_) detail::running_task().deliver_pending_cancel(task_.promise());
       promise_type& awaited = task_.promise();
       if (awaited.is_task()) return detail::take_result<T>(awaited);
       awaited.rethrow_if_failed();
@@ -410,9 +450,11 @@ class TaskRef {
   /// A reference to the task whose state is `task` (runtime internals).
   explicit TaskRef(detail::TaskBase& task) noexcept : task_(&task) { task_->retain(); }
   /// A reference to the task `task` stands for. Implicit, so a Task<T> goes
-  /// wherever a TaskRef is expected.
+  /// wherever a TaskRef is expected. Throws TypeError for a coroutine that
+  /// was never made a task.
   template <class T>
-  TaskRef(const Task<T>& task) noexcept : TaskRef(task.core()) {}  // NOLINT: implicit on purpose
+  TaskRef(const Task<T>& task)  // NOLINT: implicit on purpose
+      : TaskRef(checked(task.core())) {}
   /// Another reference to the same task.
   TaskRef(const TaskRef& other) noexcept : TaskRef(*other.task_) {}
   /// Makes this reference refer to `other`'s task.
@@ -429,7 +471,9 @@ class TaskRef {
   /// Whether the task ended cancelled (`Task.cancelled`).
   bool cancelled() const noexcept { return task_->cancelled(); }
   /// Requests the task's cancellation (`Task.cancel`), as Task::cancel does.
-  bool cancel(const std::string& message = {}) { return task_->cancel(message); }
+  bool cancel(const std::optional<std::string>& message = std::nullopt) {
+    return task_->cancel(message);
+  }
   /// How many cancellation requests are outstanding (`Task.cancelling`).
   int cancelling() const noexcept { return task_->cancelling(); }
   /// Withdraws one cancellation request (`Task.uncancel`).
@@ -443,6 +487,11 @@ class TaskRef {
   friend bool operator==(const TaskRef& a, const TaskRef& b) noexcept { return a.task_ == b.task_; }
 
  private:
+  static detail::TaskBase& checked(detail::TaskBase& task) {
+    task.require_task();
+    return task;
+  }
+
   detail::TaskBase* task_;
 };
 

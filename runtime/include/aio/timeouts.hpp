@@ -35,7 +35,9 @@
 ///                                                    scope.exit();
 ///
 ///    `exit(error)` always throws: TimeoutError when the error is the
-///    cancellation this scope caused, the error itself otherwise. `exit()`
+///    cancellation this scope caused (with that CancelledError as its cause,
+///    `aio::cause_of`, as Python's `raise TimeoutError from exc_val`), the
+///    error itself otherwise. `exit()`
 ///    leaves after a body that ended normally. Both cancel the timer. A scope
 ///    destroyed without exit() leaves as exit() would (no conversion). Keep the
 ///    scope a local of the task that entered it (it does not own the task).
@@ -143,7 +145,13 @@ class Timeout {
   /// and throws: TimeoutError when `error` is the CancelledError this scope
   /// caused and no other cancellation is outstanding, `error` otherwise.
   [[noreturn]] void exit(std::exception_ptr error) {
-    if (leave() && is_cancelled_error(error)) throw TimeoutError();
+    if (leave() && is_cancelled_error(error)) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const CancelledError&) {
+        throw TimeoutError();  // made in the handler: the CancelledError is its cause
+      }
+    }
     std::rethrow_exception(std::move(error));
   }
 

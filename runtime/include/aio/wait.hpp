@@ -12,10 +12,10 @@
 /// - A timeout (in seconds; none by default) only ends the wait: it raises
 ///   nothing and cancels nothing. Whatever is not done is in `pending`.
 /// - Nothing is ever cancelled by wait, not even when the awaiting task is.
-/// - An empty vector throws std::invalid_argument (Python's ValueError).
-/// - Coroutines that are not tasks yet become tasks (`ensure_future`). CPython
-///   3.11 refuses bare coroutines with TypeError; here they are scheduled, as
-///   gather schedules them.
+/// - An empty vector throws ValueError.
+/// - A coroutine that was never made a task throws TypeError, as in CPython
+///   3.11: "Passing coroutines is forbidden, use tasks explicitly." Nothing is
+///   scheduled then. (3.8 to 3.10 scheduled them with a warning.)
 /// - Python returns two sets; here each is a vector that keeps the tasks in the
 ///   order they were passed (a task passed twice appears once).
 
@@ -24,13 +24,12 @@
 #include <exception>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <utility>
 #include <vector>
 
+#include "aio/errors.hpp"
 #include "aio/event_loop.hpp"
 #include "aio/future.hpp"
-#include "aio/gather.hpp"
 #include "aio/handle.hpp"
 #include "aio/task.hpp"
 #include "aio/wait_for.hpp"
@@ -60,17 +59,24 @@ struct WaitResult {
 
 namespace detail {
 
-/// The tasks of `awaitables` as tasks, each once, in their first position.
+/// The tasks of `tasks`, each once, in their first position. Throws
+/// TypeError for a coroutine, before anything is marked.
 template <class T>
-std::vector<Task<T>> distinct_tasks(std::vector<Task<T>> awaitables) {
-  std::vector<Task<T>> tasks;
-  tasks.reserve(awaitables.size());
-  for (auto& awaitable : awaitables) {  // marks find repeats, as in gather
-    Task<T> task = ensure_task(std::move(awaitable));
-    if (!task.core().mark_visited()) tasks.push_back(std::move(task));
+std::vector<Task<T>> distinct_tasks(std::vector<Task<T>> tasks) {
+  for (const Task<T>& task : tasks) {
+    if (!task.promise().is_task()) {
+      throw TypeError("Passing coroutines is forbidden, use tasks explicitly.");
+    }
   }
-  for (Task<T>& task : tasks) task.core().clear_visited();
-  return tasks;
+  // Marks find repeats, as in gather; nothing below can throw, so every mark
+  // set is cleared again.
+  std::vector<Task<T>> distinct;
+  distinct.reserve(tasks.size());
+  for (Task<T>& task : tasks) {
+    if (!task.core().mark_visited()) distinct.push_back(std::move(task));
+  }
+  for (Task<T>& task : distinct) task.core().clear_visited();
+  return distinct;
 }
 
 /// `_wait`: a waiter future released by the tasks' done callbacks (each one
@@ -126,11 +132,12 @@ Task<WaitResult<T>> wait_distinct(std::vector<Task<T>> tasks, std::optional<doub
 
 /// Waits until `return_when` is satisfied or `timeout` seconds (if given)
 /// have passed; returns {done, pending}. Raises nothing on timeout and
-/// cancels nothing. Throws std::invalid_argument when `tasks` is empty.
+/// cancels nothing. Throws ValueError when `tasks` is empty, TypeError when
+/// one of them is a coroutine, not a task.
 template <class T>
 Task<WaitResult<T>> wait(std::vector<Task<T>> tasks, std::optional<double> timeout = {},
                          ReturnWhen return_when = ALL_COMPLETED) {
-  if (tasks.empty()) throw std::invalid_argument("Set of Tasks/Futures is empty.");
+  if (tasks.empty()) throw ValueError("Set of Tasks/Futures is empty.");
   co_return co_await detail::wait_distinct(detail::distinct_tasks(std::move(tasks)), timeout,
                                            return_when);
 }

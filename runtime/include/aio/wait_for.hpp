@@ -1,12 +1,20 @@
 #pragma once
 /// \file wait_for.hpp
-/// `aio::wait_for(task, timeout)`: await a task, but no longer than `timeout`
-/// seconds (`asyncio.wait_for`, as CPython 3.11 writes it).
+/// `aio::wait_for(awaitable, timeout)`: await something, but no longer than
+/// `timeout` seconds (`asyncio.wait_for`, as CPython 3.11 writes it).
 ///
-/// - A coroutine that is not a task yet becomes one (`ensure_future`).
+///     await asyncio.wait_for(fetch(), 1.5)        co_await aio::wait_for(fetch(), 1.5);
+///     await asyncio.wait_for(event.wait(), 1.5)   co_await aio::wait_for(event.wait(), 1.5);
+///     await asyncio.wait_for(fut, None)           co_await aio::wait_for(future, std::nullopt);
+///
+/// - The awaitable goes through ensure_future: a task or future is awaited as
+///   it is, a coroutine or another awaitable becomes a task. With no timeout
+///   (Python's None) it is simply awaited, as a coroutine, with no task.
 /// - On timeout the inner task is cancelled, and wait_for waits until it has
-///   finished its cleanup before it throws TimeoutError. If the inner task
-///   swallows the cancellation and returns, that value is returned instead.
+///   finished its cleanup before it throws TimeoutError, whose cause
+///   (`aio::cause_of`, Python's `__cause__`) is the inner task's
+///   CancelledError. If the inner task swallows the cancellation and returns,
+///   that value is returned instead.
 /// - Cancelling the task that awaits wait_for cancels the inner task too, waits
 ///   for it, and lets CancelledError propagate.
 /// - A timeout of zero or less throws TimeoutError at once unless the result is
@@ -14,12 +22,13 @@
 
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <utility>
 
+#include "aio/ensure_future.hpp"
 #include "aio/errors.hpp"
 #include "aio/event_loop.hpp"
 #include "aio/future.hpp"
-#include "aio/gather.hpp"
 #include "aio/handle.hpp"
 #include "aio/task.hpp"
 
@@ -35,8 +44,8 @@ inline void release_waiter(Future<void>& waiter) {
 /// `_cancel_and_wait`: cancels `inner` and waits until it is done. It waits on
 /// a future of its own rather than on `inner`, so that cancelling the awaiting
 /// task cancels only this wait, not `inner` a second time.
-template <class T>
-Task<void> cancel_and_wait(Task<T> inner) {
+template <class Inner>
+Task<void> cancel_and_wait(Inner inner) {
   Future<void> waiter;
   CallbackId callback = inner.add_done_callback([waiter]() mutable { release_waiter(waiter); });
   inner.cancel();
@@ -50,28 +59,44 @@ Task<void> cancel_and_wait(Task<T> inner) {
   if (error) std::rethrow_exception(error);
 }
 
+/// `return fut.result()` for the finished `inner`, except that a
+/// CancelledError becomes `raise TimeoutError() from exc`: the end of a
+/// wait_for whose time ran out.
+template <class Inner>
+handle_value_t<Inner> result_or_timeout(Inner& inner) {
+  if (inner.cancelled()) {
+    try {
+      std::rethrow_exception(inner.core().make_cancelled_error());
+    } catch (const CancelledError&) {
+      throw TimeoutError();  // made in the handler: the CancelledError is its cause
+    }
+  }
+  return take_result<handle_value_t<Inner>>(result_core(inner));
+}
+
 }  // namespace detail
 
-/// Awaits `awaitable` for at most `timeout` seconds of loop time; on timeout,
-/// cancels it, waits for it to finish and throws TimeoutError.
-template <class T>
-Task<T> wait_for(Task<T> awaitable, double timeout) {
+/// Awaits `awaitable` for at most `timeout` seconds of loop time (none:
+/// as long as it takes); on timeout, cancels it, waits for it to finish and
+/// throws TimeoutError.
+template <Awaitable A>
+Task<await_result_t<A>> wait_for(A awaitable, std::optional<double> timeout) {
+  if (!timeout) co_return co_await std::move(awaitable);
   EventLoop& loop = get_running_loop();
 
-  if (timeout <= 0) {
-    Task<T> inner = detail::ensure_task(std::move(awaitable));
+  if (*timeout <= 0) {
+    auto inner = ensure_future(std::move(awaitable));
     if (inner.done()) co_return co_await inner;  // result() of a done task
     co_await detail::cancel_and_wait(inner);
     // The inner task may have swallowed the cancellation, or failed otherwise.
-    if (inner.cancelled()) throw TimeoutError();
-    co_return co_await inner;
+    co_return detail::result_or_timeout(inner);
   }
 
   // The waiter is released by whichever comes first: the timer or the task.
   Future<void> waiter(loop);
   TimerHandle timeout_handle =
-      loop.call_later(timeout, [waiter]() mutable { detail::release_waiter(waiter); });
-  Task<T> inner = detail::ensure_task(std::move(awaitable));
+      loop.call_later(*timeout, [waiter]() mutable { detail::release_waiter(waiter); });
+  auto inner = ensure_future(std::move(awaitable));
   CallbackId callback =
       inner.add_done_callback([waiter]() mutable { detail::release_waiter(waiter); });
   // try/finally: the timer goes however wait_for ends.
@@ -98,13 +123,12 @@ Task<T> wait_for(Task<T> awaitable, double timeout) {
   if (cancelled) std::rethrow_exception(cancelled);
   // Timed out. The task may have swallowed the cancellation and returned, or
   // failed with another exception while cleaning up (bpo-40607).
-  if (inner.cancelled()) throw TimeoutError();
-  co_return co_await inner;
+  co_return detail::result_or_timeout(inner);
 }
 
 /// The same, with the timeout as a std::chrono duration.
-template <class T, class Rep, class Period>
-Task<T> wait_for(Task<T> awaitable, std::chrono::duration<Rep, Period> timeout) {
+template <Awaitable A, class Rep, class Period>
+Task<await_result_t<A>> wait_for(A awaitable, std::chrono::duration<Rep, Period> timeout) {
   return wait_for(std::move(awaitable), std::chrono::duration<double>(timeout).count());
 }
 

@@ -160,9 +160,11 @@ class QueuedWait final : public FutureCore<void> {
       throw RuntimeError("aio primitive destroyed while a task was waiting on it");
     }
     leave();
-    running_task().deliver_pending_cancel();
+    // A cancellation of this wait raises its own CancelledError, with the
+    // message of the request that cancelled it, whatever came after.
+    running_task().deliver_pending_cancel(*this);
     // A wait ends woken (a result) or cancelled, never with another error.
-    if (cancelled()) std::rethrow_exception(error());
+    if (cancelled()) std::rethrow_exception(make_cancelled_error());
   }
 
   /// Whether the primitive was destroyed while this wait was queued in it.
