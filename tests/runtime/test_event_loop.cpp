@@ -6,7 +6,9 @@
 // prints lines.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,28 @@ TEST(EventLoop, TimersRunInDeadlineOrderAfterReadyCallbacks) {
   loop.call_later(0.4, [&] { loop.stop(); });
   loop.run_forever();
   EXPECT_EQ(log.events(), (Events{"soon", "0.1", "0.2", "0.3"}));
+}
+
+// loop = asyncio.new_event_loop()
+// loop.call_later(0.2, print, "0.2"); loop.call_later(float("nan"), print, "nan")
+// loop.call_at(float("nan"), print, "nan at"); loop.call_later(0.1, print, "0.1")
+// loop.call_later(0.3, loop.stop); loop.run_forever()      # 3.11: 0.2 / nan at / 0.1 / nan
+//
+// CPython 3.11 takes a NaN deadline, and since NaN is neither before nor after anything, the
+// heap's order breaks: 0.2 fires before 0.1. aio refuses NaN with std::invalid_argument
+// (Python's ValueError, which asyncio.sleep raises for NaN since 3.13), so the others keep
+// their order. It used to take call_at(NaN) for a call_soon, and a NaN call_later stalled
+// every later timer.
+TEST(EventLoop, CallLaterAndCallAtRefuseNanAndTheOtherTimersKeepTheirOrder) {
+  Recorder log;
+  aio::EventLoop loop;
+  loop.call_later(0.2, log.note("0.2"));
+  EXPECT_THROW(loop.call_later(std::nan(""), log.note("nan")), std::invalid_argument);
+  EXPECT_THROW(loop.call_at(std::nan(""), log.note("nan at")), std::invalid_argument);
+  loop.call_later(0.1, log.note("0.1"));
+  loop.call_later(0.3, [&] { loop.stop(); });
+  loop.run_forever();
+  EXPECT_EQ(log.events(), (Events{"0.1", "0.2"}));
 }
 
 // The virtual clock jumps to each deadline: a timer sees loop.time() equal to its when().

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -95,6 +97,43 @@ TEST(Sleep, NegativeSleepYieldsLikeSleepZero) {
   Recorder log;
   aio::run(negative_sleep(&log));
   EXPECT_EQ(log.events(), (Events{"callback", "task"}));
+}
+
+aio::Task<void> sleep_nan(Recorder* log) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  const double start = loop.time();
+  loop.call_later(0.1, log->note("timer 0.1"));
+  try {
+    co_await aio::sleep(std::nan(""));
+    log->add("slept at " + aio_test::tenths_since(start));
+  } catch (const std::invalid_argument& error) {
+    log->add(std::string("ValueError: ") + error.what());
+  }
+  co_await aio::sleep(0.2);
+  log->add("done at " + aio_test::tenths_since(start));
+}
+
+// async def main():
+//     loop = asyncio.get_running_loop(); start = loop.time()
+//     loop.call_later(0.1, print, "timer 0.1")
+//     try:
+//         await asyncio.sleep(float("nan")); print("slept at", round(loop.time() - start, 1))
+//     except ValueError as e:
+//         print("ValueError:", e)
+//     await asyncio.sleep(0.2); print("done at", round(loop.time() - start, 1))
+// asyncio.run(main())
+// # 3.11: timer 0.1 / slept at 0.1 / done at 0.3
+// # 3.13: ValueError: Invalid delay: NaN (not a number) / timer 0.1 / done at 0.2
+//
+// 3.11 arms a timer for NaN, which fires whenever the heap's shape brings it to the top (here
+// after the timer at 0.1, which was in the heap first). 3.13 raises ValueError (gh-105331);
+// aio does too. It used to arm the timer, which then never fired, nor did any timer after it:
+// the loop spun at full CPU.
+TEST(Sleep, NanDelayRaisesValueErrorAndOtherTimersStillFire) {
+  Recorder log;
+  aio::run(sleep_nan(&log));
+  EXPECT_EQ(log.events(),
+            (Events{"ValueError: Invalid delay: NaN (not a number)", "timer 0.1", "done at 0.2"}));
 }
 
 aio::Task<void> sleep_until_t(Recorder* log, double* woke_at) {

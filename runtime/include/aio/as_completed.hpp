@@ -24,6 +24,9 @@
 /// Inside: the tasks' done callbacks put each finished task in a queue, and
 /// each element takes one task out of it. On timeout the callbacks are removed
 /// and the queue gets one empty entry (the sentinel) per task still pending.
+/// Python's `todo` is a set, from which a finished task is removed by hashing;
+/// here it is a vector with a slot per task, and each done callback knows its
+/// slot, so a finished task leaves `todo` in constant time too.
 
 #include <cstddef>
 #include <iterator>
@@ -47,37 +50,41 @@ namespace detail {
 /// What the done callbacks, the timer and the elements share.
 template <class T>
 struct AsCompletedState {
-  Queue<std::optional<Task<T>>> done;  // finished tasks; nullopt: timed out
-  std::vector<Task<T>> todo;           // not finished yet (Python's `todo` set)
-  std::vector<CallbackId> callbacks;   // parallel to todo
+  /// A task not finished yet and its done callback.
+  struct Pending {
+    Task<T> task;
+    CallbackId callback;
+  };
+
+  Queue<std::optional<Task<T>>> done;        // finished tasks; nullopt: timed out
+  std::vector<std::optional<Pending>> todo;  // a slot per task, empty once it finished
+  std::size_t pending = 0;                   // the slots not empty (Python's `len(todo)`)
   std::optional<TimerHandle> timeout_handle;
 
   ~AsCompletedState() {
     if (timeout_handle) timeout_handle->cancel();
-    for (std::size_t i = 0; i < todo.size(); ++i) todo[i].remove_done_callback(callbacks[i]);
+    for (auto& slot : todo) {
+      if (slot) slot->task.remove_done_callback(slot->callback);
+    }
   }
 
-  /// `_on_completion`: the task goes from todo to the queue.
-  void on_completion(Task<T>& task) {
-    if (todo.empty()) return;  // the timeout came first
-    for (std::size_t i = 0; i < todo.size(); ++i) {
-      if (&todo[i].core() != &task.core()) continue;
-      todo.erase(todo.begin() + static_cast<std::ptrdiff_t>(i));
-      callbacks.erase(callbacks.begin() + static_cast<std::ptrdiff_t>(i));
-      break;
-    }
-    done.put_nowait(task);
-    if (todo.empty() && timeout_handle) timeout_handle->cancel();
+  /// `_on_completion`: the task in slot `index` goes from todo to the queue.
+  void on_completion(std::size_t index) {
+    if (pending == 0) return;  // the timeout came first
+    done.put_nowait(std::move(todo[index]->task));
+    todo[index].reset();
+    if (--pending == 0 && timeout_handle) timeout_handle->cancel();
   }
 
   /// `_on_timeout`: one sentinel for every task still pending.
   void on_timeout() {
-    for (std::size_t i = 0; i < todo.size(); ++i) {
-      todo[i].remove_done_callback(callbacks[i]);
+    for (auto& slot : todo) {
+      if (!slot) continue;
+      slot->task.remove_done_callback(slot->callback);
       done.put_nowait(std::nullopt);
     }
     todo.clear();
-    callbacks.clear();
+    pending = 0;
   }
 };
 
@@ -153,15 +160,18 @@ template <class T>
 AsCompleted<T> as_completed(std::vector<Task<T>> tasks, std::optional<double> timeout = {}) {
   EventLoop& loop = get_running_loop();
   auto state = std::make_shared<detail::AsCompletedState<T>>();
-  state->todo = detail::distinct_tasks(std::move(tasks));
-  const std::size_t count = state->todo.size();
+  std::vector<Task<T>> distinct = detail::distinct_tasks(std::move(tasks));
+  const std::size_t count = distinct.size();
   std::weak_ptr<detail::AsCompletedState<T>> weak = state;
-  state->callbacks.reserve(count);
-  for (auto& task : state->todo) {
-    state->callbacks.push_back(task.add_done_callback([weak](Task<T>& finished) {
-      if (auto alive = weak.lock()) alive->on_completion(finished);
-    }));
+  state->todo.reserve(count);
+  for (std::size_t index = 0; index < count; ++index) {
+    CallbackId callback = distinct[index].add_done_callback([weak, index] {
+      if (auto alive = weak.lock()) alive->on_completion(index);
+    });
+    state->todo.emplace_back(
+        typename detail::AsCompletedState<T>::Pending{std::move(distinct[index]), callback});
   }
+  state->pending = count;
   if (count > 0 && timeout) {
     state->timeout_handle.emplace(loop.call_later(*timeout, [weak] {
       if (auto alive = weak.lock()) alive->on_timeout();

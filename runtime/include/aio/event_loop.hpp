@@ -4,6 +4,7 @@
 /// Each iteration (`run_once`) moves due timers to the ready queue and runs
 /// exactly the callbacks that were ready when the iteration began.
 
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -49,14 +50,24 @@ class EventLoop {
   }
 
   /// Runs `function(args...)` once `delay` seconds have passed (`loop.call_later`).
+  /// A NaN delay throws ValueError, as call_at does.
   template <class F, class... Args>
   TimerHandle call_later(double delay, F&& function, Args&&... args) {
+    if (std::isnan(delay)) throw ValueError("Invalid delay: NaN (not a number)");
     return call_at(time() + delay, std::forward<F>(function), std::forward<Args>(args)...);
   }
 
   /// Runs `function(args...)` when `time()` reaches `when` (`loop.call_at`).
+  ///
+  /// A NaN `when` throws ValueError. CPython
+  /// takes it: NaN compares neither before nor after any deadline, so the
+  /// timer fires whenever the heap's shape brings it to the top (at once in an
+  /// empty heap, after some unrelated later timer in another), and the heap's
+  /// order around it is no longer kept. No deadline order can be matched, so
+  /// the timer is refused, as `asyncio.sleep` refuses a NaN delay since 3.13.
   template <class F, class... Args>
   TimerHandle call_at(double when, F&& function, Args&&... args) {
+    if (std::isnan(when)) throw ValueError("Invalid time: NaN (not a number)");
     return TimerHandle(
         &schedule_function(bind(std::forward<F>(function), std::forward<Args>(args)...), when));
   }

@@ -103,7 +103,7 @@ class Lock : detail::LoopBound {
   void wake_up_first() {
     if (waiters_.empty()) return;
     detail::QueuedWait& first = waiters_.front();
-    if (!first.done()) first.set_result();
+    if (!first.done()) waiters_.wake(first);
   }
 
   detail::WaiterQueue waiters_;

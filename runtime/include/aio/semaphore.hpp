@@ -115,7 +115,7 @@ class Semaphore : detail::LoopBound {
     detail::QueuedWait* next = waiters_.first_pending();
     if (next == nullptr) return false;
     --value_;
-    next->set_result();
+    waiters_.wake(*next);
     return true;
   }
 

@@ -4,6 +4,7 @@
 /// the loop. `sleep(0)` gives the other ready callbacks one turn.
 
 #include <chrono>
+#include <cmath>
 #include <coroutine>
 #include <type_traits>
 #include <utility>
@@ -19,7 +20,18 @@ class SleepAwaiter {
   explicit SleepAwaiter(double seconds) noexcept : seconds_(seconds) {}
 
   /// Always false: even sleep(0) suspends, which is how a task lets others run.
-  bool await_ready() const noexcept { return false; }
+  /// A NaN delay throws ValueError, as in CPython
+  /// 3.13:
+  ///
+  ///     if math.isnan(delay):
+  ///         raise ValueError("Invalid delay: NaN (not a number)")
+  ///
+  /// CPython 3.11 arms a timer for NaN, which compares neither before nor after
+  /// any other: it fires whenever the heap's shape happens to bring it to the top.
+  bool await_ready() const {
+    if (std::isnan(seconds_)) throw ValueError("Invalid delay: NaN (not a number)");
+    return false;
+  }
   /// Arms the task's wake-up: at loop time now + seconds, or in the next
   /// iteration for sleep(0).
   void await_suspend(std::coroutine_handle<> suspended) const {

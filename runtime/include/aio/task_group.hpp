@@ -53,7 +53,7 @@
 /// - Cancelled siblings are cancelled in creation order (CPython iterates a
 ///   set, which is usually, but not always, the same order).
 
-#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -95,21 +95,25 @@ class TaskGroup {
   TaskGroup& operator=(const TaskGroup&) = delete;
 
   ~TaskGroup() {
-    if (tasks_.empty()) return;
+    if (running_ == 0) return;
     std::fprintf(stderr,
                  "aio::TaskGroup destroyed with %zu running task(s): join() was never awaited\n",
-                 tasks_.size());
+                 running_);
     std::abort();
   }
 
   /// Schedules `coroutine` as a child of the group and returns its task.
   template <class T>
   ChildTask<T> create_task(Task<T> coroutine, std::string name = {}) {
-    if (exiting_ && tasks_.empty()) throw RuntimeError("TaskGroup " + repr() + " is finished");
+    if (exiting_ && running_ == 0) throw RuntimeError("TaskGroup " + repr() + " is finished");
     if (aborting_) throw RuntimeError("TaskGroup " + repr() + " is shutting down");
     Task<T> task = aio::create_task(std::move(coroutine), std::move(name));
-    task.add_done_callback([this](Task<T>& done) { on_task_done(done.core()); });
-    tasks_.push_back(&task.core());
+    Child& child = *new Child(*this, task.core());
+    task.core().add_done_callback(child);  // `task.add_done_callback(self._on_task_done)`
+    child.previous = last_child_;
+    (last_child_ != nullptr ? last_child_->next : first_child_) = &child;
+    last_child_ = &child;
+    ++running_;
     return ChildTask<T>(std::move(task));
   }
 
@@ -126,7 +130,7 @@ class TaskGroup {
 
     // The waiter can be cancelled several times if the parent is cancelled
     // repeatedly, hence the loop.
-    while (!tasks_.empty()) {
+    while (running_ != 0) {
       if (!on_completed_) on_completed_.emplace(*loop_);
       try {
         co_await *on_completed_;
@@ -156,7 +160,7 @@ class TaskGroup {
   /// Python's repr: "<TaskGroup tasks=2 errors=1 cancelling>".
   std::string repr() const {
     std::string info;
-    if (!tasks_.empty()) info += " tasks=" + std::to_string(tasks_.size());
+    if (running_ != 0) info += " tasks=" + std::to_string(running_);
     if (!errors_.empty()) info += " errors=" + std::to_string(errors_.size());
     if (aborting_) {
       info += " cancelling";
@@ -167,19 +171,58 @@ class TaskGroup {
   }
 
  private:
+  /// A child of the group: its done callback (`self._on_task_done`) and its
+  /// place among the children still running, oldest first. CPython keeps the
+  /// children in a set, `self._tasks`, and discards each one as it finishes;
+  /// here each child's callback is also its link in the list, so removing a
+  /// finished child takes constant time however many there are, and abort()
+  /// still cancels them in creation order. It holds a reference to the task.
+  class Child final : public detail::Callback {
+   public:
+    Child(TaskGroup& group, detail::TaskBase& task) noexcept : group_(&group), task_(&task) {
+      task_->retain();
+    }
+    void run() override {
+      try {
+        group_->on_task_done(*this);
+      } catch (...) {
+        detail::report_callback_exception(std::current_exception());
+      }
+    }
+    void retain() noexcept override { ++references_; }
+    void release() noexcept override {
+      if (--references_ == 0) delete this;
+    }
+    detail::TaskBase& task() const noexcept { return *task_; }
+
+    Child* previous = nullptr;  ///< The child created before, among those running.
+    Child* next = nullptr;      ///< The child created after, among those running.
+
+   private:
+    ~Child() { task_->release(); }
+
+    TaskGroup* group_;
+    detail::TaskBase* task_;
+    int references_ = 0;
+  };
+
   /// `_abort`: cancels every child still running.
   void abort() {
     aborting_ = true;
-    std::vector<detail::TaskBase*> children = tasks_;  // cancel() never runs callbacks inline
-    for (detail::TaskBase* child : children) {
-      if (!child->done()) child->cancel("");
+    // cancel() never runs a callback inline, so no child leaves the list meanwhile.
+    for (Child* child = first_child_; child != nullptr; child = child->next) {
+      if (!child->task().done()) child->task().cancel("");
     }
   }
 
   /// `_on_task_done`: runs (scheduled by the loop) after a child finished.
-  void on_task_done(detail::TaskBase& task) {
-    tasks_.erase(std::find(tasks_.begin(), tasks_.end(), &task));
-    if (on_completed_ && tasks_.empty() && !on_completed_->done()) on_completed_->set_result();
+  void on_task_done(Child& child) {
+    (child.previous != nullptr ? child.previous->next : first_child_) = child.next;
+    (child.next != nullptr ? child.next->previous : last_child_) = child.previous;
+    child.previous = child.next = nullptr;
+    --running_;
+    if (on_completed_ && running_ == 0 && !on_completed_->done()) on_completed_->set_result();
+    detail::TaskBase& task = child.task();
     if (task.cancelled()) return;
     std::exception_ptr error = task.exception();
     if (!error) return;
@@ -199,7 +242,9 @@ class TaskGroup {
 
   EventLoop* loop_;
   detail::TaskBase* parent_;
-  std::vector<detail::TaskBase*> tasks_;  // each kept alive by its done callback
+  Child* first_child_ = nullptr;  // the children still running, oldest first
+  Child* last_child_ = nullptr;
+  std::size_t running_ = 0;  // how many
   std::vector<std::exception_ptr> errors_;
   std::optional<Future<void>> on_completed_;
   bool exiting_ = false;

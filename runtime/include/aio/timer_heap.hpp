@@ -13,7 +13,9 @@ namespace aio::detail {
 
 class TimerHeap {
  public:
-  /// Schedules `node` at `when`; the heap holds a reference to it.
+  /// Schedules `node` at `when`; the heap holds a reference to it. `when`
+  /// must not be NaN, which is ordered neither before nor after any deadline
+  /// and would break the heap's order (call_at and sleep refuse it).
   void push(Callback& node, double when);
 
   /// Records that a scheduled node was cancelled: its entry is now stale.

@@ -53,6 +53,17 @@ class QueuedWait;
 /// allocates nothing and leaving the queue, from anywhere in it, takes
 /// constant time.
 ///
+/// A waiter stays in the queue until its task runs, as in CPython, where the
+/// waiter removes its own future (`self._waiters.remove(fut)`) once it resumes;
+/// so the queue also holds waiters that are done (woken or cancelled) but whose
+/// tasks have not run yet. CPython walks past them to find the next waiter to
+/// wake (`for fut in self._waiters: if not fut.done()`), which makes a burst
+/// of wake-ups quadratic: n releases with n waiters each walk past the ones
+/// woken before. Here the waiters not done yet also form a second list, the
+/// pending line, in the same order; a waiter leaves it when it is woken or
+/// cancelled. Finding the first pending waiter, waking it and asking whether
+/// some waiter is live all take constant time.
+///
 /// Unlike Python's, a primitive can be destroyed while tasks still wait on it
 /// (a local of main, when main returns). Its destructor tells each QueuedWait
 /// still queued, which from then on leaves the primitive alone.
@@ -65,14 +76,18 @@ class WaiterQueue {
 
   bool empty() const noexcept { return first_ == nullptr; }
   std::size_t size() const noexcept { return size_; }
-  /// The oldest waiter; the queue must not be empty.
+  /// The oldest waiter, done or not; the queue must not be empty.
   QueuedWait& front() noexcept { return *first_; }
 
   /// Whether some waiter is still live: not cancelled (woken ones count).
-  bool any_live() const noexcept;
+  bool any_live() const noexcept { return size_ > cancelled_; }
 
   /// The oldest waiter that is not done yet (neither woken nor cancelled).
-  QueuedWait* first_pending() noexcept;
+  QueuedWait* first_pending() noexcept { return first_pending_; }
+
+  /// Wakes `wait`, a waiter of this queue not done yet: it leaves the pending
+  /// line and its task is scheduled (`fut.set_result(True)`).
+  void wake(QueuedWait& wait);
 
   /// Wakes the `count` oldest waiters that are not done yet; returns how many.
   /// `wake_pending(1)` is CPython's `_wakeup_next`.
@@ -82,10 +97,16 @@ class WaiterQueue {
   friend class QueuedWait;
   void push_back(QueuedWait& wait) noexcept;
   void remove(QueuedWait& wait) noexcept;
+  /// A pending waiter was cancelled: it leaves the pending line.
+  void note_cancelled(QueuedWait& wait) noexcept;
+  void leave_pending_line(QueuedWait& wait) noexcept;
 
-  QueuedWait* first_ = nullptr;
+  QueuedWait* first_ = nullptr;  // every waiter, oldest first
   QueuedWait* last_ = nullptr;
+  QueuedWait* first_pending_ = nullptr;  // the waiters not done yet, oldest first
+  QueuedWait* last_pending_ = nullptr;
   std::size_t size_ = 0;
+  std::size_t cancelled_ = 0;  // waiters still queued that were cancelled
 };
 
 /// What a queue's waiter asks before its task resumes: is the queue still
@@ -178,8 +199,16 @@ class QueuedWait final : public FutureCore<void> {
     if (condition_ == nullptr || waiters_ == nullptr || cancelled()) return false;
     if (!condition_->still_blocked()) return false;
     waiters_->remove(*this);
-    waiters_->push_back(*this);
     reopen();
+    waiters_->push_back(*this);
+    return true;
+  }
+
+  /// Cancels the wait (`fut.cancel()`, what cancelling the waiting task does):
+  /// it stays in the queue until its task runs, but leaves the pending line.
+  bool cancel(const std::optional<std::string>& message) override {
+    if (!FutureCore<void>::cancel(message)) return false;
+    if (waiters_ != nullptr && queued_) waiters_->note_cancelled(*this);
     return true;
   }
 
@@ -197,8 +226,10 @@ class QueuedWait final : public FutureCore<void> {
   WaiterQueue* waiters_;  // null once the wait has left it, or it was destroyed
   const char* waiting_for_;
   const WaitCondition* condition_;
-  QueuedWait* previous_ = nullptr;
+  QueuedWait* previous_ = nullptr;  // in the queue
   QueuedWait* next_ = nullptr;
+  QueuedWait* previous_pending_ = nullptr;  // in its pending line, while not done
+  QueuedWait* next_pending_ = nullptr;
   bool queued_ = false;
   bool orphaned_ = false;
 };
@@ -210,27 +241,14 @@ inline WaiterQueue::~WaiterQueue() {
   }
 }
 
-inline bool WaiterQueue::any_live() const noexcept {
-  for (const QueuedWait* wait = first_; wait != nullptr; wait = wait->next_) {
-    if (!wait->cancelled()) return true;
-  }
-  return false;
-}
-
-inline QueuedWait* WaiterQueue::first_pending() noexcept {
-  for (QueuedWait* wait = first_; wait != nullptr; wait = wait->next_) {
-    if (!wait->done()) return wait;
-  }
-  return nullptr;
+inline void WaiterQueue::wake(QueuedWait& wait) {
+  leave_pending_line(wait);
+  wait.set_result();  // schedules the wake-up; nothing runs here
 }
 
 inline std::size_t WaiterQueue::wake_pending(std::size_t count) {
   std::size_t woken = 0;
-  for (QueuedWait* wait = first_; wait != nullptr && woken < count; wait = wait->next_) {
-    if (wait->done()) continue;
-    wait->set_result();  // schedules the wake-up; nothing runs here
-    ++woken;
-  }
+  for (; woken < count && first_pending_ != nullptr; ++woken) wake(*first_pending_);
   return woken;
 }
 
@@ -239,16 +257,38 @@ inline void WaiterQueue::push_back(QueuedWait& wait) noexcept {
   wait.next_ = nullptr;
   (last_ != nullptr ? last_->next_ : first_) = &wait;
   last_ = &wait;
+  wait.previous_pending_ = last_pending_;  // only a pending wait joins a queue
+  wait.next_pending_ = nullptr;
+  (last_pending_ != nullptr ? last_pending_->next_pending_ : first_pending_) = &wait;
+  last_pending_ = &wait;
   wait.queued_ = true;
   ++size_;
 }
 
 inline void WaiterQueue::remove(QueuedWait& wait) noexcept {
+  if (!wait.done()) {
+    leave_pending_line(wait);
+  } else if (wait.cancelled()) {
+    --cancelled_;
+  }
   (wait.previous_ != nullptr ? wait.previous_->next_ : first_) = wait.next_;
   (wait.next_ != nullptr ? wait.next_->previous_ : last_) = wait.previous_;
   wait.previous_ = wait.next_ = nullptr;
   wait.queued_ = false;
   --size_;
+}
+
+inline void WaiterQueue::note_cancelled(QueuedWait& wait) noexcept {
+  leave_pending_line(wait);
+  ++cancelled_;
+}
+
+inline void WaiterQueue::leave_pending_line(QueuedWait& wait) noexcept {
+  (wait.previous_pending_ != nullptr ? wait.previous_pending_->next_pending_ : first_pending_) =
+      wait.next_pending_;
+  (wait.next_pending_ != nullptr ? wait.next_pending_->previous_pending_ : last_pending_) =
+      wait.previous_pending_;
+  wait.previous_pending_ = wait.next_pending_ = nullptr;
 }
 
 }  // namespace detail
