@@ -22,6 +22,39 @@ class StopLoop final : public Callback {
 
 }  // namespace
 
+void adopt_main(EventLoop& loop, TaskBase& main) {
+  if (!main.is_task()) {
+    main.start_as_task(loop, {});
+  } else if (&main.loop() != &loop) {
+    throw ValueError(
+        "The future belongs to a different loop than the one specified as the loop argument");
+  }
+}
+
+void run_and_shut_down(EventLoop& loop, FutureBase& main) {
+  std::exception_ptr failure;
+  try {
+    run_until_done(loop, main);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // asyncio.Runner.close(): `try: _cancel_all_tasks(loop) ... finally:
+  // loop.close()`. Here in plain code, not in a destructor, so that an error
+  // of the shutdown propagates instead of terminating the program.
+  struct Close {
+    EventLoop& loop;
+    ~Close() {
+      // asyncio.run then runs shutdown_asyncgens() and
+      // shutdown_default_executor() as two tasks; their numbers are taken so
+      // later task names agree.
+      skip_task_numbers(2);
+      loop.close();
+    }
+  } close{loop};
+  cancel_all_tasks(loop);
+  if (failure) std::rethrow_exception(failure);
+}
+
 void run_until_done(EventLoop& loop, FutureBase& future) {
   StopLoop stop_loop(loop);
   future.add_done_callback(stop_loop);
@@ -36,30 +69,36 @@ void run_until_done(EventLoop& loop, FutureBase& future) {
 }
 
 void cancel_all_tasks(EventLoop& loop) {
-  std::vector<TaskBase*> tasks;
+  // The tasks are held until the end, however it comes: run_until_done
+  // throws if a task stops the loop.
+  struct Held {
+    std::vector<TaskBase*> tasks;
+    ~Held() {
+      for (TaskBase* task : tasks) task->release();
+    }
+  } held;
   loop.for_each_pending_task([&](TaskBase& task) {
     task.retain();
-    tasks.push_back(&task);
+    held.tasks.push_back(&task);
   });
-  if (tasks.empty()) return;
+  if (held.tasks.empty()) return;
 
-  for (TaskBase* task : tasks) task->cancel({});
+  for (TaskBase* task : held.tasks) task->cancel({});
   // Wait for all of them, as CPython gathers them with return_exceptions=True.
   Future<void> all_finished(loop);
-  std::size_t remaining = tasks.size();
-  for (TaskBase* task : tasks) {
+  std::size_t remaining = held.tasks.size();
+  for (TaskBase* task : held.tasks) {
     add_user_callback(*task, all_finished, [&remaining](Future<void>& finished) {
       if (--remaining == 0) finished.set_result();
     });
   }
   run_until_done(loop, all_finished.core());
 
-  for (TaskBase* task : tasks) {
+  for (TaskBase* task : held.tasks) {
     if (!task->cancelled() && task->error()) {
       fmt::print(stderr, "unhandled exception during aio::run() shutdown: {}: {}\n",
                  task->describe(), describe_error(task->exception()));
     }
-    task->release();
   }
 }
 

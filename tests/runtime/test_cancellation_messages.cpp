@@ -10,6 +10,7 @@
 
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 
@@ -633,6 +634,69 @@ TEST(CancellationMessages, TimeoutErrorHasTheCancelledErrorAsItsCause) {
   aio::run(timeout_causes(&log));
   EXPECT_EQ(log.events(), (Events{"wait_for CancelledError()", "wait_for 0 CancelledError()",
                                   "timeout CancelledError()", "raised alone None"}));
+}
+
+// ---- TaskGroup --------------------------------------------------------------------------------
+
+aio::Task<void> group_child(Recorder* log) {
+  try {
+    co_await aio::sleep(10);
+  } catch (const aio::CancelledError& error) {
+    log->add("child got " + python_args(error));
+    throw;
+  }
+}
+
+aio::Task<void> group_fails(Recorder* log) {
+  co_await aio::sleep(0.1);
+  log->add("bad raises");
+  throw std::invalid_argument("boom");
+}
+
+aio::Task<void> group_aborts(Recorder* log) {
+  aio::TaskGroup group;
+  std::exception_ptr error;
+  try {
+    group.create_task(group_child(log));
+    group.create_task(group_fails(log));
+    try {
+      co_await aio::sleep(10);
+    } catch (const aio::CancelledError& cancelled) {
+      log->add("body got " + python_args(cancelled));
+      throw;
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  try {
+    co_await group.join(error);
+  } catch (const aio::ExceptionGroup&) {
+    log->add("ValueError");
+  }
+}
+
+// A TaskGroup that aborts cancels its children and its body with no message (`t.cancel()`).
+// async def child():
+//     try: await asyncio.sleep(10)
+//     except asyncio.CancelledError as e: print("child got", e.args); raise
+// async def bad():
+//     await asyncio.sleep(0.1); print("bad raises"); raise ValueError("boom")
+// async def main():
+//     try:
+//         async with asyncio.TaskGroup() as tg:
+//             tg.create_task(child()); tg.create_task(bad())
+//             try: await asyncio.sleep(10)
+//             except asyncio.CancelledError as e: print("body got", e.args); raise
+//     except* ValueError:
+//         print("ValueError")
+// bad raises
+// child got ()
+// body got ()
+// ValueError
+TEST(CancellationMessages, ATaskGroupCancelsWithNoMessage) {
+  Recorder log;
+  aio::run(group_aborts(&log));
+  EXPECT_EQ(log.events(), (Events{"bad raises", "child got ()", "body got ()", "ValueError"}));
 }
 
 }  // namespace

@@ -231,4 +231,115 @@ TEST(Run, TaskNumbersAdvanceAsCPythonsShutdownTasksDo) {
   EXPECT_EQ(aio::run(own_name()), "Task-4");
 }
 
+// ---- shutdown errors and misuse ----------------------------------------------------------
+
+aio::Task<void> stop_when_cancelled() {
+  try {
+    co_await aio::sleep(10);
+  } catch (const aio::CancelledError&) {
+    aio::get_running_loop().stop();
+    throw;
+  }
+}
+
+aio::Task<std::string> leave_a_stopper() {
+  aio::Task<void> stopper = aio::create_task(stop_when_cancelled());
+  co_await aio::sleep(0);
+  co_return "main done";
+}
+
+// An error while aio::run shuts down (a leftover task stops the loop while it is cancelled)
+// propagates from aio::run; it once escaped a destructor and terminated the program.
+// async def stopper():
+//     try: await asyncio.sleep(10)
+//     except asyncio.CancelledError:
+//         asyncio.get_running_loop().stop(); raise
+// async def main():
+//     asyncio.create_task(stopper()); await asyncio.sleep(0)
+//     return "main done"
+// try: print(asyncio.run(main()))
+// except RuntimeError as e: print("RuntimeError", e)
+// RuntimeError Event loop stopped before Future completed.
+TEST(Run, AnErrorDuringShutdownPropagatesInsteadOfTerminating) {
+  std::string outcome;
+  const std::string errors = aio_test::capture_stderr([&] {
+    try {
+      outcome = aio::run(leave_a_stopper());
+    } catch (const aio::RuntimeError& error) {
+      outcome = std::string("RuntimeError ") + error.what();
+    }
+  });
+  EXPECT_EQ(outcome, "RuntimeError Event loop stopped before Future completed.");
+  EXPECT_EQ(aio::run(answer()), 42);  // and the next run works
+}
+
+aio::Task<int> one() {
+  co_return 1;
+}
+
+// A task runs only on its own loop.
+// loop_a = asyncio.new_event_loop(); loop_b = asyncio.new_event_loop()
+// async def work(): return 1
+// t = loop_a.create_task(work())
+// try: loop_b.run_until_complete(t)
+// except ValueError as e: print("ValueError", e)
+// print(loop_a.run_until_complete(t))
+// ValueError The future belongs to a different loop than the one specified as the loop argument
+// 1
+TEST(Run, RunUntilCompleteRefusesATaskOfAnotherLoop) {
+  aio::EventLoop loop_a;
+  aio::EventLoop loop_b;
+  aio::Task<int> task = loop_a.run_until_complete([]() -> aio::Task<aio::Task<int>> {
+    co_return aio::create_task(one());
+  }());
+  try {
+    loop_b.run_until_complete(task);
+    ADD_FAILURE() << "no ValueError";
+  } catch (const aio::ValueError& error) {
+    EXPECT_STREQ(error.what(),
+                 "The future belongs to a different loop than the one specified as the loop "
+                 "argument");
+  }
+  EXPECT_EQ(loop_a.run_until_complete(task), 1);
+}
+
+aio::Task<void> sleep_long() {
+  co_await aio::sleep(10);
+}
+
+aio::Task<void> group_body() {
+  aio::TaskGroup group;
+  group.create_task(sleep_long());
+  co_await group.join();
+}
+
+// Closing a loop while a task waits in a TaskGroup's join() reports the pending tasks and goes
+// on; it once aborted the program.
+// async def child(): await asyncio.sleep(10)
+// async def body():
+//     async with asyncio.TaskGroup() as tg:
+//         tg.create_task(child())
+// loop = asyncio.new_event_loop()
+// t = loop.create_task(body())
+// loop.run_until_complete(asyncio.sleep(0.1))
+// loop.close(); del t; gc.collect()
+// print("went on")
+// stderr: Task was destroyed but it is pending! (twice: body's task and child's)
+// went on
+TEST(Run, ClosingALoopWhileATaskGroupJoinsGoesOn) {
+  aio::detail::reset_task_counter();
+  const std::string errors = aio_test::capture_stderr([] {
+    aio::EventLoop loop;
+    loop.run_until_complete([]() -> aio::Task<void> {
+      aio::Task<void> body = aio::create_task(group_body());
+      co_await aio::sleep(0.1);
+    }());
+    loop.close();
+  });
+  EXPECT_NE(errors.find("Task was destroyed but it is pending: <Task 'Task-2' coro=group_body()>"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("coro=sleep_long()"), std::string::npos) << errors;
+}
+
 }  // namespace

@@ -13,41 +13,40 @@
 namespace aio {
 
 namespace detail {
+/// Makes `main` a task of `loop` when it is a coroutine; throws ValueError
+/// when it is a task of another loop.
+void adopt_main(EventLoop& loop, TaskBase& main);
 /// Runs `loop` until `future` is done; the loop stops in the iteration after.
 void run_until_done(EventLoop& loop, FutureBase& future);
+/// Runs `loop` until `main` is done, then shuts it down as asyncio.Runner
+/// does: cancels the tasks left and closes the loop, whatever happens.
+void run_and_shut_down(EventLoop& loop, FutureBase& main);
 /// Cancels every pending task of `loop` and runs the loop until they finish.
 void cancel_all_tasks(EventLoop& loop);
 }  // namespace detail
 
 template <class T>
 T EventLoop::run_until_complete(Task<T> main) {
-  if (!main.promise().is_task()) main.promise().start_as_task(*this, {});
+  detail::adopt_main(*this, main.core());
   detail::run_until_done(*this, main.core());
-  if constexpr (std::is_void_v<T>) {
-    main.result();
-  } else {
-    return T(main.result());
-  }
+  return detail::take_result<T>(main.promise());
 }
 
 /// Runs `main` on a new event loop and returns its result.
+///
+/// As `asyncio.run` does, it then cancels the tasks still pending, waits for
+/// them and closes the loop. An error of that shutdown (a leftover task that
+/// stops the loop, say) is raised in place of main's outcome, as an exception
+/// raised by the runner's `__exit__` replaces the one in flight.
 template <class T>
 T run(Task<T> main) {
   if (running_loop() != nullptr) {
     throw RuntimeError("aio::run() cannot be called from a running event loop");
   }
   EventLoop loop;
-  struct Shutdown {
-    EventLoop& loop;
-    ~Shutdown() {
-      detail::cancel_all_tasks(loop);
-      // asyncio.run then runs shutdown_asyncgens() and shutdown_default_executor()
-      // as two tasks; their numbers are taken so later task names agree.
-      detail::skip_task_numbers(2);
-      loop.close();
-    }
-  } shutdown{loop};
-  return loop.run_until_complete(std::move(main));
+  detail::adopt_main(loop, main.core());
+  detail::run_and_shut_down(loop, main.core());
+  return detail::take_result<T>(main.promise());
 }
 
 }  // namespace aio

@@ -20,6 +20,8 @@
 /// do it by itself; the destructor only checks: a group destroyed while it
 /// still has children (join() never awaited) prints a message and aborts, as a
 /// joinable std::thread does. That includes a body that throws before join().
+/// (A group whose task is destroyed unfinished, because its loop closed while
+/// it waited in join(), lets its children go quietly, as CPython does.)
 /// When the body may throw, hand its error to join(), which is what
 /// `__aexit__(et, exc, tb)` receives:
 ///
@@ -96,6 +98,14 @@ class TaskGroup {
 
   ~TaskGroup() {
     if (running_ == 0) return;
+    if (parent_->coroutine_state() != CoroutineState::running) {
+      // The parent's frame is destroyed while it waits, unfinished: its loop
+      // closed and gave up on it (it reported each pending task, as CPython
+      // does when it collects them). The children no longer report here.
+      for (Child* child = first_child_; child != nullptr; child = child->next) child->detach();
+      return;
+    }
+    // The group's scope ended in a running task without join(): a bug.
     std::fprintf(stderr,
                  "aio::TaskGroup destroyed with %zu running task(s): join() was never awaited\n",
                  running_);
@@ -183,6 +193,7 @@ class TaskGroup {
       task_->retain();
     }
     void run() override {
+      if (group_ == nullptr) return;  // the group is gone
       try {
         group_->on_task_done(*this);
       } catch (...) {
@@ -194,6 +205,8 @@ class TaskGroup {
       if (--references_ == 0) delete this;
     }
     detail::TaskBase& task() const noexcept { return *task_; }
+    /// The group goes away before this child finished.
+    void detach() noexcept { group_ = nullptr; }
 
     Child* previous = nullptr;  ///< The child created before, among those running.
     Child* next = nullptr;      ///< The child created after, among those running.
@@ -211,7 +224,7 @@ class TaskGroup {
     aborting_ = true;
     // cancel() never runs a callback inline, so no child leaves the list meanwhile.
     for (Child* child = first_child_; child != nullptr; child = child->next) {
-      if (!child->task().done()) child->task().cancel("");
+      if (!child->task().done()) child->task().cancel(std::nullopt);
     }
   }
 
@@ -236,7 +249,7 @@ class TaskGroup {
       // Abort what the body is doing; join() withdraws this request later.
       abort();
       parent_cancel_requested_ = true;
-      parent_->cancel("");
+      parent_->cancel(std::nullopt);
     }
   }
 
