@@ -129,15 +129,15 @@ struct PermitStorm {
 };
 
 TEST(Storm, LockKeepsMutualExclusionAndLosesNoWakeUp) {
-  run_storms<PermitStorm<aio::Lock, 1>>("Lock", 40);
+  run_storms<PermitStorm<aio::Lock, 1>>("Lock", 150);
 }
 
 TEST(Storm, SemaphoreNeitherLosesNorAddsAPermit) {
-  run_storms<PermitStorm<aio::Semaphore, 2>>("Semaphore", 40);
+  run_storms<PermitStorm<aio::Semaphore, 2>>("Semaphore", 150);
 }
 
 TEST(Storm, BoundedSemaphoreNeitherLosesNorAddsAPermit) {
-  run_storms<PermitStorm<aio::BoundedSemaphore, 3>>("BoundedSemaphore", 40);
+  run_storms<PermitStorm<aio::BoundedSemaphore, 3>>("BoundedSemaphore", 150);
 }
 
 // ---- Condition ------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ struct ConditionStorm {
 };
 
 TEST(Storm, ConditionLosesNoNotification) {
-  run_storms<ConditionStorm>("Condition", 40);
+  run_storms<ConditionStorm>("Condition", 150);
 }
 
 // ---- Event ----------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ struct EventStorm {
 };
 
 TEST(Storm, EventWakesEveryWaiter) {
-  run_storms<EventStorm>("Event", 40);
+  run_storms<EventStorm>("Event", 150);
 }
 
 // ---- Barrier --------------------------------------------------------------------------------
@@ -369,7 +369,7 @@ struct BarrierStorm {
 };
 
 TEST(Storm, BarrierLetsEveryFullRoundPass) {
-  run_storms<BarrierStorm>("Barrier", 40);
+  run_storms<BarrierStorm>("Barrier", 150);
 }
 
 // ---- Queue, LifoQueue, PriorityQueue --------------------------------------------------------
@@ -498,15 +498,15 @@ struct QueueStorm {
 };
 
 TEST(Storm, QueueDeliversEveryItemOnceInOrder) {
-  run_storms<QueueStorm<aio::Queue<int>>>("Queue", 30);
+  run_storms<QueueStorm<aio::Queue<int>>>("Queue", 100);
 }
 
 TEST(Storm, LifoQueueDeliversEveryItemOnceInOrder) {
-  run_storms<QueueStorm<aio::LifoQueue<int>>>("LifoQueue", 15);
+  run_storms<QueueStorm<aio::LifoQueue<int>>>("LifoQueue", 50);
 }
 
 TEST(Storm, PriorityQueueDeliversEveryItemOnceInOrder) {
-  run_storms<QueueStorm<aio::PriorityQueue<int>>>("PriorityQueue", 15);
+  run_storms<QueueStorm<aio::PriorityQueue<int>>>("PriorityQueue", 50);
 }
 
 }  // namespace
