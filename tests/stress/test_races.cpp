@@ -10,8 +10,8 @@
 // events where the Python prints lines. For Condition, CPython 3.11 loses the
 // notifications; the test asserts the fixed behaviour of 3.13, as the rules say.
 //
-// The two DISABLED_ tests at the end show where the runtime parts from what
-// the rules ask, in files this branch does not touch (see their comments).
+// The two tests at the end are where the storms found the runtime parting
+// from CPython (see their comments).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -487,18 +487,16 @@ aio::Task<void> wait_for_main(Recorder* log) {
   log->add("locked: " + python_bool(cond.locked()));
 }
 
-// DISABLED: wait_for.hpp follows CPython 3.11, which this test shows wrong; the
-// file is not this branch's to change. Cancelled a second time while it waits
-// for its cancelled inner task to finish, 3.11's wait_for (`_cancel_and_wait`)
-// raises at once and leaves the inner task running. Under a Condition that
+// Cancelled a second time while it waits for its cancelled inner task to
+// finish, 3.11's wait_for (`_cancel_and_wait`) raises at once and leaves the
+// inner task running; the runtime follows the later behaviour. Under a Condition that
 // breaks mutual exclusion: the inner wait() is still waiting to re-acquire the
 // lock when the caller, believing it holds the lock, releases it; main's hold
 // is released, and the inner task then takes the lock for nobody. CPython 3.12
 // rewrote wait_for over `timeouts.timeout` (`async with timeout(t): return
 // await fut`): a cancellation of the caller goes to the inner task and the
 // caller goes on waiting for it, so wait_for ends only once wait() has the lock
-// again. The cancellation storm keeps wait_for away from Condition.wait for
-// this reason (test_storms.cpp, ConditionStorm::wait).
+// again.
 //
 // async def consumer():
 //     async with cond:
@@ -523,7 +521,7 @@ aio::Task<void> wait_for_main(Recorder* log) {
 // 3.12 (read from its sources; 3.11 is the only Python here) waits for wait():
 //              consumer done: False / main released /
 //              consumer: CancelledError, other tasks: 0 / locked: False
-TEST(Race, DISABLED_WaitForReturnsOnlyOnceItsInnerTaskHasFinished) {
+TEST(Race, WaitForReturnsOnlyOnceItsInnerTaskHasFinished) {
   Recorder log;
   aio::run(wait_for_main(&log));
   EXPECT_EQ(log.events(), (Events{"consumer done: False", "main released",
@@ -553,14 +551,11 @@ aio::Task<void> unretrieved_main(Recorder* log) {
            " gather done: " + python_bool(gathering.done()));
 }
 
-// DISABLED: the awaiting side lives in task.hpp, not this branch's to change.
 // A task cancelled while the future it awaits cannot be cancelled any more
 // (a gather whose children are all done, its callback not yet run) wakes with
-// CancelledError without retrieving the future's outcome. Python's
-// Task.__wakeup always calls future.result() first, so the outcome counts as
-// retrieved; here the gather, failed with the child's CancelledError, reports
-// "_GatheringFuture exception was never retrieved" on standard error. The
-// storms hit this dozens of times per run (their stderr shows the lines).
+// the future's outcome retrieved, as Python's Task.__wakeup calls
+// future.result() first: no "_GatheringFuture exception was never retrieved"
+// on standard error. (The storms once printed that line dozens of times.)
 //
 // async def main():
 //     child = asyncio.create_task(asyncio.sleep(1))
@@ -577,7 +572,7 @@ aio::Task<void> unretrieved_main(Recorder* log) {
 // asyncio.run(main()); gc.collect()
 // prints: child done: True gather done: False / cancel: True /
 //         task cancelled: True gather done: True, and nothing on standard error
-TEST(Race, DISABLED_ATaskCancelledAsItsGatherFailsRetrievesTheGathersError) {
+TEST(Race, ATaskCancelledAsItsGatherFailsRetrievesTheGathersError) {
   Recorder log;
   const std::string errors = aio_test::capture_stderr([&] { aio::run(unretrieved_main(&log)); });
   EXPECT_EQ(log.events(), (Events{"child done: True gather done: False", "cancel: True",

@@ -176,9 +176,11 @@ struct ConditionStorm {
   }
 
   /// wait(), plainly or in a timeout scope (a timeout is a spurious wake-up:
-  /// the lock is held again either way). Not under wait_for: cancelled twice,
-  /// CPython 3.11's wait_for returns while its inner wait() still waits for the
-  /// lock (see test_races.cpp, WaitForReturnsOnlyOnceItsInnerTaskHasFinished).
+  /// the lock is held again either way). Not under wait_for: a cancellation
+  /// that reaches wait_for in the iteration its inner wait() finishes is
+  /// dropped, and wait_for returns normally (CPython 3.11 does the same, so
+  /// that an inner acquire that succeeded is not lost); then a consumer meant
+  /// to stop at the storm's end waits on for a notification nobody sends.
   aio::Task<void> wait(Storm* storm) {
     --holders;
     ++waiters;

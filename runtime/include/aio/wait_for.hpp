@@ -44,19 +44,28 @@ inline void release_waiter(Future<void>& waiter) {
 /// `_cancel_and_wait`: cancels `inner` and waits until it is done. It waits on
 /// a future of its own rather than on `inner`, so that cancelling the awaiting
 /// task cancels only this wait, not `inner` a second time.
+///
+/// Unlike CPython 3.11, a cancellation of this wait does not end it early: it
+/// goes on until `inner` has finished and is raised then. 3.11 returns at once
+/// and leaves `inner` running after wait_for returned (bpo-32751's own rule
+/// broken): under a Condition, the caller then releases a lock that the inner
+/// wait() takes back later for nobody. 3.12, whose wait_for awaits inside a
+/// timeout() scope, waits for `inner` in this case too.
 template <class Inner>
 Task<void> cancel_and_wait(Inner inner) {
-  Future<void> waiter;
-  CallbackId callback = inner.add_done_callback([waiter]() mutable { release_waiter(waiter); });
   inner.cancel();
-  std::exception_ptr error;  // try/finally: the callback goes whatever happens
-  try {
-    co_await waiter;
-  } catch (...) {
-    error = std::current_exception();
+  std::exception_ptr cancelled;
+  while (!inner.done()) {
+    Future<void> waiter;
+    CallbackId callback = inner.add_done_callback([waiter]() mutable { release_waiter(waiter); });
+    try {  // try/finally: the callback goes whatever happens
+      co_await waiter;
+    } catch (...) {
+      cancelled = std::current_exception();
+    }
+    inner.remove_done_callback(callback);
   }
-  inner.remove_done_callback(callback);
-  if (error) std::rethrow_exception(error);
+  if (cancelled) std::rethrow_exception(cancelled);
 }
 
 /// `return fut.result()` for the finished `inner`, except that a
