@@ -84,9 +84,17 @@ int run_sections(const Section* chosen, std::initializer_list<Section> sections)
   return 0;
 }
 
-}  // namespace
+// The program's exit code, once its output is written: a program whose
+// output could not be written failed, whatever its sections did (the Python
+// twins stop with OSError and exit 1, on a full disk or a closed pipe).
+int after_output(int status) {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return status;
+  fmt::print(stderr, "error: cannot write the output: {}\n", std::strerror(errno));
+  return status != 0 ? status : 1;
+}
 
-int main(int argc, char** argv, std::string_view title, std::initializer_list<Section> sections) {
+int run_program(int argc, char** argv, std::string_view title,
+                std::initializer_list<Section> sections) {
   const std::vector<std::string_view> arguments(argv + 1, argv + argc);
   const Section* chosen = nullptr;
   bool list = false;
@@ -154,6 +162,12 @@ int main(int argc, char** argv, std::string_view title, std::initializer_list<Se
     }
   }
   return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv, std::string_view title, std::initializer_list<Section> sections) {
+  return after_output(run_program(argc, argv, title, sections));
 }
 
 }  // namespace chapter

@@ -49,6 +49,11 @@ void FutureBase::check_result() {
   if (!done()) throw InvalidStateError("Result is not set.");
   exception_retrieved_ = true;
   if (exception_) std::rethrow_exception(exception_);
+  if (value_moved_out_) {
+    throw InvalidStateError(fmt::format(
+        "the result of {} was moved to its first awaiter: a move-only result can be taken once",
+        describe_future()));
+  }
 }
 
 void FutureBase::add_done_callback(Callback& callback) {

@@ -11,6 +11,16 @@ namespace {
 
 std::uint64_t task_counter = 0;
 
+// Destroying a suspended coroutine destroys the Task handles in its frame, and
+// the last handle of a coroutine it awaited inline destroys that frame, and so
+// on down the chain: recursion as deep as the chain, which overflowed the
+// stack at a million levels. So a frame whose destruction starts while
+// another frame is being destroyed waits in this list (linked through
+// next_pending, which a frame no longer referenced does not use), and the
+// outermost destruction destroys them one after another.
+constinit thread_local detail::TaskBase* frames_to_destroy = nullptr;
+constinit thread_local bool destroying_a_frame = false;
+
 // "aio::Task<int> {anonymous}::fetch(std::string)" -> "fetch": the last
 // qualified component before the parameter list.
 std::string short_function_name(std::string_view full) {
@@ -94,6 +104,22 @@ void TaskBase::start_inline(TaskBase& owner, std::coroutine_handle<> continuatio
   owner_ = &owner;
   loop_ = &owner.loop();
   resume_next_ = continuation;
+}
+
+void TaskBase::destroy_frame() noexcept {
+  if (destroying_a_frame) {
+    next_pending = frames_to_destroy;
+    frames_to_destroy = this;
+    return;
+  }
+  destroying_a_frame = true;
+  coroutine().destroy();
+  while (frames_to_destroy != nullptr) {
+    TaskBase* next = frames_to_destroy;
+    frames_to_destroy = next->next_pending;
+    next->coroutine().destroy();
+  }
+  destroying_a_frame = false;
 }
 
 void TaskBase::close() {

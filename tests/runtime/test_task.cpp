@@ -7,6 +7,7 @@
 // prints lines.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -856,6 +857,55 @@ aio::Task<void> task_only_methods_on_a_coroutine() {
 
 TEST(Task, TaskOnlyMethodsOnACoroutineThrowTypeError) {
   aio::run(task_only_methods_on_a_coroutine());
+}
+
+aio::Task<std::unique_ptr<int>> make_resource() {
+  co_await aio::sleep(0.1);
+  co_return std::make_unique<int>(7);
+}
+
+aio::Task<void> take_resource(Recorder* log, aio::Task<std::unique_ptr<int>> task,
+                              std::string name) {
+  try {
+    std::unique_ptr<int> resource = co_await task;
+    log->add(name + " got " + std::to_string(*resource));
+  } catch (const aio::InvalidStateError& error) {
+    log->add(name + " InvalidStateError " + error.what());
+  }
+}
+
+aio::Task<void> share_a_move_only_result(Recorder* log) {
+  aio::Task<std::unique_ptr<int>> task = aio::create_task(make_resource());
+  co_await aio::gather(take_resource(log, task, "a"), take_resource(log, task, "b"));
+  try {
+    task.result();
+  } catch (const aio::InvalidStateError&) {
+    log->add("result() InvalidStateError");
+  }
+}
+
+// Every awaiter of a task gets its result: in Python the same object.
+// class Resource: pass
+// async def make():
+//     await asyncio.sleep(0.1); return Resource()
+// async def take(task, name):
+//     r = await task
+//     print(name, "got", type(r).__name__, id(r) == id(task.result()))
+// async def main():
+//     t = asyncio.create_task(make())
+//     await asyncio.gather(take(t, "a"), take(t, "b"))
+// asyncio.run(main())          # a got Resource True / b got Resource True
+// A move-only C++ value cannot be shared: the first awaiter takes it, and a later awaiter or
+// result() gets InvalidStateError saying so. (It once got a moved-from value, silently.)
+TEST(Task, AMoveOnlyResultGoesToTheFirstAwaiterAndLaterOnesAreToldSo) {
+  Recorder log;
+  aio::detail::reset_task_counter();
+  aio::run(share_a_move_only_result(&log));
+  EXPECT_EQ(log.events(),
+            (Events{"a got 7",
+                    "b InvalidStateError the result of <Task 'Task-2' coro=make_resource()> was "
+                    "moved to its first awaiter: a move-only result can be taken once",
+                    "result() InvalidStateError"}));
 }
 
 aio::Task<void> fail_at_once() {

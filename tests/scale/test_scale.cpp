@@ -387,4 +387,47 @@ TEST(Scale, AsCompletedTakesEachFinishedTaskInConstantTime) {
       100'000 / reduce);
 }
 
+// ---- a deep chain of inline awaits -------------------------------------------------------
+
+// The supported depth of a chain of coroutines, each awaiting the next inline (`await coro`).
+// In an optimized build each await hands control on without a call (symmetric transfer), so
+// only memory limits the depth; in Debug and sanitizer builds each level takes a stack frame,
+// and a chain of tens of thousands overflows the stack (see the README's Tests section).
+#if AIO_SCALE_REDUCED
+constexpr int supported_chain_depth = 10'000;
+#else
+constexpr int supported_chain_depth = 1'000'000;
+#endif
+
+aio::Task<int> chain(int depth, aio::Future<int> end) {
+  if (depth == 0) co_return co_await end;
+  co_return 1 + co_await chain(depth - 1, end);
+}
+
+// A chain as deep as the supported depth runs to its end, and when its loop closes while the
+// chain is suspended, the frames are destroyed one at a time (destroying them recursively once
+// overflowed the stack at a million levels).
+TEST(Scale, AChainOfInlineAwaitsAsDeepAsSupportedRunsAndIsDestroyed) {
+  {
+    aio::EventLoop loop;
+    aio::Future<int> end(loop);
+    end.set_result(0);
+    EXPECT_EQ(loop.run_until_complete(chain(supported_chain_depth, end)), supported_chain_depth);
+  }
+  const std::string errors = [] {
+    testing::internal::CaptureStderr();
+    aio::EventLoop loop;
+    aio::Future<int> never(loop);
+    aio::Task<int> task =
+        loop.run_until_complete([](aio::Future<int> end) -> aio::Task<aio::Task<int>> {
+          aio::Task<int> started = aio::create_task(chain(supported_chain_depth, end));
+          co_await aio::sleep(0);
+          co_return started;
+        }(never));
+    loop.close();  // the chain is suspended: its frames go now
+    return testing::internal::GetCapturedStderr();
+  }();
+  EXPECT_NE(errors.find("Task was destroyed but it is pending"), std::string::npos) << errors;
+}
+
 }  // namespace

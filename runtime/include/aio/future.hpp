@@ -132,7 +132,8 @@ class FutureBase : public Callback {
   // Bits, so that a task's own bits fit in what is left of this word.
   FutureState state_ : 2 = FutureState::pending;
   bool exception_retrieved_ : 1 = true;
-  bool visited_ : 1 = false;  // see mark_visited
+  bool visited_ : 1 = false;          // see mark_visited
+  bool value_moved_out_ : 1 = false;  // see take_result
 
  public:
   /// A scratch mark for an algorithm that must notice a future it has seen
@@ -145,6 +146,10 @@ class FutureBase : public Callback {
     return seen;
   }
   void clear_visited() noexcept { visited_ = false; }
+
+  /// Marks a move-only value as taken by an awaiter: check_result() refuses
+  /// it from then on (see take_result).
+  void mark_value_moved_out() noexcept { value_moved_out_ = true; }
 };
 
 template <class Matches>
@@ -222,14 +227,20 @@ class FutureCore : public FutureBase, public ResultSlot<T> {
   }
 };
 
-/// The value of a finished future or task, after check_result() passed.
+/// The value of a finished future or task, or its exception thrown.
+///
+/// Every awaiter of a task gets the same value, as every awaiter in Python
+/// gets the same object: a copy each. A move-only value cannot be shared, so
+/// the first awaiter takes it and any later one, or a later result(), gets
+/// InvalidStateError saying so (never a moved-from value).
 template <class T, class Core>
 T take_result(Core& core) {
   core.check_result();
   if constexpr (std::is_copy_constructible_v<T>) {
-    return *core.value;  // every awaiter of a task gets the same value
+    return *core.value;
   } else if constexpr (!std::is_void_v<T>) {
-    return std::move(*core.value);  // a move-only value can be taken once
+    core.mark_value_moved_out();
+    return std::move(*core.value);
   }
 }
 

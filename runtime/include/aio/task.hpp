@@ -130,6 +130,12 @@ class TaskBase : public FutureBase {
   void abandon() noexcept;
 
  protected:
+  /// Destroys the coroutine's frame, this promise with it; one frame at a
+  /// time however long the chain of suspended coroutines it holds.
+  void destroy_frame() noexcept;
+
+ public:
+ protected:
   virtual std::coroutine_handle<> coroutine() const noexcept = 0;
 
  private:
@@ -268,7 +274,7 @@ class TaskPromise final : public TaskBase, public ReturnChannel<T> {
   }
   void destroy() noexcept override {
     report_unretrieved_exception();
-    coroutine().destroy();
+    destroy_frame();
   }
 };
 
