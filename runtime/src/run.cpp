@@ -23,6 +23,9 @@ class StopLoop final : public Callback {
 }  // namespace
 
 void adopt_main(EventLoop& loop, TaskBase& main) {
+  // Before the coroutine becomes a task: a task of a closed loop would be
+  // held by the loop for ever (CPython: `self._check_closed()` first).
+  if (loop.is_closed()) throw RuntimeError("Event loop is closed");
   if (!main.is_task()) {
     main.start_as_task(loop, {});
   } else if (&main.loop() != &loop) {

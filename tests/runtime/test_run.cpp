@@ -342,4 +342,27 @@ TEST(Run, ClosingALoopWhileATaskGroupJoinsGoesOn) {
   EXPECT_NE(errors.find("coro=sleep_long()"), std::string::npos) << errors;
 }
 
+// A closed loop runs nothing; the coroutine is not made a task (which the loop would then hold
+// for ever, its frame leaked), so it is reported as never awaited.
+// async def work(): return 1
+// loop = asyncio.new_event_loop(); loop.close()
+// try: loop.run_until_complete(work())
+// except RuntimeError as e: print("RuntimeError", e)
+// RuntimeError Event loop is closed
+// stderr: RuntimeWarning: coroutine 'work' was never awaited
+TEST(Run, RunUntilCompleteOnAClosedLoopRaisesAndLeaksNothing) {
+  std::string outcome;
+  const std::string errors = aio_test::capture_stderr([&] {
+    aio::EventLoop loop;
+    loop.close();
+    try {
+      loop.run_until_complete(one());
+    } catch (const aio::RuntimeError& error) {
+      outcome = std::string("RuntimeError ") + error.what();
+    }
+  });
+  EXPECT_EQ(outcome, "RuntimeError Event loop is closed");
+  EXPECT_EQ(errors, "RuntimeWarning: coroutine 'one' was never awaited\n");
+}
+
 }  // namespace

@@ -114,8 +114,10 @@ class CommandLineTests(unittest.TestCase):
         done = self.runs["all"]
         self.assertEqual((done.returncode, done.stderr), (0, ""))
         self.assertEqual(done.stdout, SAMPLE_ALL_VIRTUAL)
-        # 8.5 s of sleeping took no real time.
-        self.assertLess(self.real_seconds, 5)
+        # The runs sleep 8.5 s of virtual time and did not wait for it: all
+        # of them together took less real time than that. (Not a speed limit:
+        # on a busy machine starting the interpreters takes seconds.)
+        self.assertLess(self.real_seconds, 8.5)
 
     def test_one_section_has_no_header_and_the_same_state(self):
         done = self.runs["dice"]
