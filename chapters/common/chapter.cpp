@@ -4,12 +4,15 @@
 
 #include <aio/aio.hpp>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "cancel_injection.hpp"
 
 namespace chapter {
 namespace {
@@ -19,7 +22,8 @@ constexpr int usage_error = 2;
 void print_usage(std::string_view program, std::string_view title) {
   fmt::print(
       "{}\n\n"
-      "usage: {} [--virtual-time] [--trace FILE]... [--list | --section NAME]\n\n"
+      "usage: {} [--virtual-time] [--trace FILE]... [--count-suspensions] [--cancel-at K]\n"
+      "       [--list | --section NAME]\n\n"
       "  (no option)      run every section in order\n"
       "  --section NAME   run one section\n"
       "  --list           list the sections\n"
@@ -27,7 +31,10 @@ void print_usage(std::string_view program, std::string_view title) {
       "                   (the environment variable AIO_CLOCK=virtual does the same)\n"
       "  --trace FILE     record what every task does and write it to FILE: a chart\n"
       "                   if FILE ends in .svg, a trace for https://ui.perfetto.dev if\n"
-      "                   it ends in .json; give it twice for both\n",
+      "                   it ends in .json; give it twice for both\n"
+      "  --count-suspensions  print on standard error how many times a task suspended\n"
+      "  --cancel-at K    cancel the main task at the K-th suspension (counting 1, 2, ...):\n"
+      "                   the sections must then end cleanly, CancelledError included\n",
       title, program);
 }
 
@@ -63,7 +70,8 @@ void run_section(const Section& section) {
 }
 
 // Runs one section, or every section under a header; returns the exit code.
-int run_sections(const Section* chosen, std::initializer_list<Section> sections) {
+int run_sections(const Section* chosen, std::initializer_list<Section> sections,
+                 const CancelInjection& injection) {
   try {
     if (chosen != nullptr) {
       run_section(*chosen);
@@ -78,7 +86,12 @@ int run_sections(const Section* chosen, std::initializer_list<Section> sections)
     }
   } catch (...) {
     std::fflush(stdout);
-    fmt::print(stderr, "error: {}\n", aio::describe_error(std::current_exception()));
+    const std::exception_ptr error = std::current_exception();
+    if (injection.cancelled && aio::is_cancelled_error(error)) {
+      fmt::print(stderr, "cancelled at suspension {}, as --cancel-at asked\n", injection.cancel_at);
+      return 0;
+    }
+    fmt::print(stderr, "error: {}\n", aio::describe_error(error));
     return 1;
   }
   return 0;
@@ -99,6 +112,8 @@ int run_program(int argc, char** argv, std::string_view title,
   const Section* chosen = nullptr;
   bool list = false;
   std::vector<std::string_view> trace_paths;
+  bool count_suspensions = false;
+  CancelInjection injection;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string_view argument = arguments[i];
     if (argument == "--help" || argument == "-h") {
@@ -115,6 +130,17 @@ int run_program(int argc, char** argv, std::string_view title,
         return usage_error;
       }
       trace_paths.push_back(arguments[++i]);
+    } else if (argument == "--count-suspensions") {
+      count_suspensions = true;
+    } else if (argument == "--cancel-at") {
+      const std::string_view number = i + 1 < arguments.size() ? arguments[++i] : "";
+      const auto [end, error] =
+          std::from_chars(number.data(), number.data() + number.size(), injection.cancel_at);
+      if (error != std::errc() || end != number.data() + number.size() ||
+          injection.cancel_at == 0) {
+        fmt::print(stderr, "error: --cancel-at needs a suspension number from 1 on\n");
+        return usage_error;
+      }
     } else if (argument == "--section") {
       if (i + 1 == arguments.size()) {
         fmt::print(stderr, "error: --section needs a section name\n");
@@ -148,9 +174,16 @@ int run_program(int argc, char** argv, std::string_view title,
   // The debug aids (slow callbacks, never-awaited coroutines) are on for readers.
   aio::set_default_debug(true);
   std::optional<aio::Timeline> timeline;
-  if (!traces.empty()) timeline.emplace();
-  const int status = run_sections(chosen, sections);
-  if (!timeline) return status;
+  const bool observe = count_suspensions || injection.cancel_at != 0;
+  if (!traces.empty() || observe) timeline.emplace();
+  if (observe) {
+    timeline->observe([&injection](const aio::detail::TaskBase& task, aio::TaskEventKind kind) {
+      injection.observe(task, kind);
+    });
+  }
+  const int status = run_sections(chosen, sections, injection);
+  if (count_suspensions) fmt::print(stderr, "suspensions: {}\n", injection.suspensions);
+  if (traces.empty()) return status;
   // Written even when a section failed: the trace shows how it got there.
   timeline->stop();
   for (TraceFile& trace : traces) {

@@ -9,6 +9,10 @@
 ///   chapter --virtual-time ...      on the virtual clock (as AIO_CLOCK=virtual)
 ///   chapter --trace FILE ...        also record what the tasks did, as an SVG
 ///                                   chart or a Perfetto trace (FILE's extension)
+///   chapter --count-suspensions ... also print on standard error how many times
+///                                   a task suspended
+///   chapter --cancel-at K ...       cancel the main task at the K-th suspension
+///                                   (tools/inject_cancellation.py tries every K)
 
 #include <initializer_list>
 #include <string_view>

@@ -271,6 +271,7 @@ bool Timeline::recording() const noexcept {
 }
 
 void Timeline::record(const detail::TaskBase& task, TaskEventKind kind, std::string_view detail) {
+  if (observer_) observer_(task, kind);
   const double now = perf_counter() - origin_;
   auto found = live_.find(&task);
   std::size_t index = 0;

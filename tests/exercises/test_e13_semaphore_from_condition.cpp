@@ -118,9 +118,7 @@ aio::Task<> wait_for_permit(e13::ConditionSemaphore& semaphore, Woken& woken) {
   woken.acquired_at = aio::perf_counter() - woken.start;
 }
 
-aio::Task<Woken> wait_then_release() {
-  e13::ConditionSemaphore semaphore(0);
-  Woken woken;
+aio::Task<> release_after_two_seconds(e13::ConditionSemaphore& semaphore, Woken& woken) {
   auto waiter = aio::create_task(wait_for_permit(semaphore, woken));
   co_await aio::sleep(1);
   woken.waiting_at_1s = !waiter.done();
@@ -129,11 +127,21 @@ aio::Task<Woken> wait_then_release() {
   co_await semaphore.release();  // at 2 s
   co_await waiter;
   woken.value_after = semaphore.value();
-  co_return woken;
+}
+
+// The semaphore and what its waiters record live outside the run, here and
+// below: should the test's task be cancelled midway (the inject label does
+// that), its waiters run on until aio::run cancels them as it shuts down, and
+// must still find them.
+Woken wait_then_release() {
+  e13::ConditionSemaphore semaphore(0);
+  Woken woken;
+  run_with_deadline(release_after_two_seconds(semaphore, woken));
+  return woken;
 }
 
 TEST(E13SemaphoreFromCondition, ReleaseWakesAWaiter) {
-  const Woken woken = run_with_deadline(wait_then_release());
+  const Woken woken = wait_then_release();
 
   EXPECT_TRUE(woken.waiting_at_1s) << "with no permit free, acquire() should wait";
   EXPECT_EQ(woken.value_at_1s, 0) << "a waiting acquire() should not change the count; value() "
@@ -152,9 +160,7 @@ struct Cancelled {
   int value_at_end = -1;
 };
 
-aio::Task<Cancelled> cancel_a_waiter() {
-  e13::ConditionSemaphore semaphore(1);
-  Cancelled seen;
+aio::Task<> cancel_waiter_a(e13::ConditionSemaphore& semaphore, Cancelled& seen) {
   auto holder = aio::create_task(use_permit(semaphore, "holder", 1.0, seen.acquired));
   co_await aio::sleep(0);  // the holder takes the permit
   auto a = aio::create_task(use_permit(semaphore, "A", 1.0, seen.acquired));
@@ -167,11 +173,17 @@ aio::Task<Cancelled> cancel_a_waiter() {
   co_await holder;  // gives the permit back at 1 s: B should get it
   co_await b;       // gives it back at 2 s
   seen.value_at_end = semaphore.value();
-  co_return seen;
+}
+
+Cancelled cancel_a_waiter() {
+  e13::ConditionSemaphore semaphore(1);
+  Cancelled seen;
+  run_with_deadline(cancel_waiter_a(semaphore, seen));
+  return seen;
 }
 
 TEST(E13SemaphoreFromCondition, ACancelledWaiterTakesNoPermit) {
-  const Cancelled seen = run_with_deadline(cancel_a_waiter());
+  const Cancelled seen = cancel_a_waiter();
 
   EXPECT_TRUE(seen.a_cancelled) << "A, cancelled while it waited, should end cancelled";
   EXPECT_EQ(seen.acquired.count("A"), 0u) << "A, cancelled while it waited, should get no permit";
@@ -187,9 +199,7 @@ TEST(E13SemaphoreFromCondition, ACancelledWaiterTakesNoPermit) {
       << seen.value_at_end;
 }
 
-aio::Task<Cancelled> cancel_the_woken_waiter() {
-  e13::ConditionSemaphore semaphore(0);
-  Cancelled seen;
+aio::Task<> cancel_woken_waiter_a(e13::ConditionSemaphore& semaphore, Cancelled& seen) {
   auto a = aio::create_task(use_permit(semaphore, "A", 1.0, seen.acquired));
   auto b = aio::create_task(use_permit(semaphore, "B", 1.0, seen.acquired));
   co_await aio::sleep(1);
@@ -200,11 +210,17 @@ aio::Task<Cancelled> cancel_the_woken_waiter() {
   seen.a_cancelled = a.cancelled();
   co_await b;
   seen.value_at_end = semaphore.value();
-  co_return seen;
+}
+
+Cancelled cancel_the_woken_waiter() {
+  e13::ConditionSemaphore semaphore(0);
+  Cancelled seen;
+  run_with_deadline(cancel_woken_waiter_a(semaphore, seen));
+  return seen;
 }
 
 TEST(E13SemaphoreFromCondition, AWaiterCancelledAfterItWasWokenPassesThePermitOn) {
-  const Cancelled seen = run_with_deadline(cancel_the_woken_waiter());
+  const Cancelled seen = cancel_the_woken_waiter();
 
   EXPECT_TRUE(seen.a_cancelled) << "A, cancelled before it took the permit, should end cancelled";
   EXPECT_EQ(seen.acquired.count("A"), 0u) << "A, cancelled before it ran, should get no permit";

@@ -26,13 +26,10 @@ struct AfterCancel {
   double joined_at = -1;
 };
 
-/// Queues `items`, starts the consumer, cancels it `cancel_at` seconds later,
-/// and looks at what it left behind.
-aio::Task<AfterCancel> cancel_consumer_at(std::vector<std::string> items, double cancel_at) {
+aio::Task<> watch_consumer(aio::Queue<std::string>& queue, std::vector<std::string> items,
+                           double cancel_at, AfterCancel& seen) {
   const double start = aio::perf_counter();
-  aio::Queue<std::string> queue;
   for (std::string& item : items) queue.put_nowait(std::move(item));
-  AfterCancel seen;
   auto consumer = aio::create_task(e14::consume(queue, &seen.ledger));
 
   co_await aio::sleep(cancel_at);
@@ -59,7 +56,18 @@ aio::Task<AfterCancel> cancel_consumer_at(std::vector<std::string> items, double
     seen.joined = false;
   }
   seen.joined_at = aio::perf_counter() - start;
-  co_return seen;
+}
+
+/// Queues `items`, starts the consumer, cancels it `cancel_at` seconds later,
+/// and looks at what it left behind. The queue and the ledger the consumer
+/// uses live here, outside the run: should the watching task be cancelled
+/// midway (the inject label does that), the consumer runs on until aio::run
+/// cancels it as it shuts down, and must still find them.
+AfterCancel cancel_consumer_at(std::vector<std::string> items, double cancel_at) {
+  aio::Queue<std::string> queue;
+  AfterCancel seen;
+  run_with_deadline(watch_consumer(queue, std::move(items), cancel_at, seen));
+  return seen;
 }
 
 // Five items of 1 s each: a and b are finished by 2 s, and the cancel at
@@ -67,7 +75,7 @@ aio::Task<AfterCancel> cancel_consumer_at(std::vector<std::string> items, double
 const std::vector<std::string> five_items = {"a", "b", "c", "d", "e"};
 
 TEST(E14CancellationSafeConsumer, EndsCancelledAtTheMomentOfTheCancel) {
-  const AfterCancel seen = run_with_deadline(cancel_consumer_at(five_items, 2.5));
+  const AfterCancel seen = cancel_consumer_at(five_items, 2.5);
 
   ASSERT_TRUE(seen.ended) << "cancelled at 2.5 s, the consumer should end; 10 s later it was "
                           << "still running";
@@ -80,7 +88,7 @@ TEST(E14CancellationSafeConsumer, EndsCancelledAtTheMomentOfTheCancel) {
 }
 
 TEST(E14CancellationSafeConsumer, MarksTheItemInHandDone) {
-  const AfterCancel seen = run_with_deadline(cancel_consumer_at(five_items, 2.5));
+  const AfterCancel seen = cancel_consumer_at(five_items, 2.5);
 
   EXPECT_EQ(seen.left_in_queue, 2u)
       << "d and e, never taken, should still be queued; " << seen.left_in_queue << " items are";
@@ -92,14 +100,14 @@ TEST(E14CancellationSafeConsumer, MarksTheItemInHandDone) {
 }
 
 TEST(E14CancellationSafeConsumer, HandsTheUnfinishedItemOverForRetry) {
-  const AfterCancel seen = run_with_deadline(cancel_consumer_at(five_items, 2.5));
+  const AfterCancel seen = cancel_consumer_at(five_items, 2.5);
 
   EXPECT_EQ(seen.ledger.unfinished, std::vector<std::string>{"c"})
       << "c, in hand when the cancel came, should be in ledger.unfinished, alone";
 }
 
 TEST(E14CancellationSafeConsumer, RecordsTheFinishedItemsExactlyOnce) {
-  const AfterCancel seen = run_with_deadline(cancel_consumer_at(five_items, 2.5));
+  const AfterCancel seen = cancel_consumer_at(five_items, 2.5);
 
   EXPECT_EQ(seen.ledger.finished, (std::vector<std::string>{"a", "b"}))
       << "a and b, finished before the cancel, should be in ledger.finished once each, in order; "
@@ -108,7 +116,7 @@ TEST(E14CancellationSafeConsumer, RecordsTheFinishedItemsExactlyOnce) {
 
 TEST(E14CancellationSafeConsumer, LetsJoinReturnWhenTheLastItemIsCutOff) {
   // Three items: c is the last one, and it is cut off at 2.5 s.
-  const AfterCancel seen = run_with_deadline(cancel_consumer_at({"a", "b", "c"}, 2.5));
+  const AfterCancel seen = cancel_consumer_at({"a", "b", "c"}, 2.5);
 
   EXPECT_TRUE(seen.joined)
       << "with every item taken and c cut off, join() should return at once; it was still "
@@ -120,7 +128,7 @@ TEST(E14CancellationSafeConsumer, LetsJoinReturnWhenTheLastItemIsCutOff) {
 
 TEST(E14CancellationSafeConsumer, CancelledWhileWaitingForAnItemHasNothingToUndo) {
   // Three items take 3 s; at 3.5 s the consumer waits on the empty queue.
-  const AfterCancel seen = run_with_deadline(cancel_consumer_at({"a", "b", "c"}, 3.5));
+  const AfterCancel seen = cancel_consumer_at({"a", "b", "c"}, 3.5);
 
   EXPECT_TRUE(seen.ended && seen.cancelled)
       << "cancelled while it waits for an item, the consumer should end cancelled";

@@ -117,6 +117,21 @@ TEST(Timeline, KeepsTheFirstMaxTasksTasksOnly) {
   EXPECT_NE(timeline.to_svg().find("over "), std::string::npos);
 }
 
+TEST(Timeline, ShowsItsObserverEveryEventEvenPastMaxTasks) {
+  aio::Timeline timeline;
+  std::size_t created = 0;
+  std::size_t suspended = 0;
+  timeline.observe([&](const aio::detail::TaskBase&, aio::TaskEventKind kind) {
+    created += kind == aio::TaskEventKind::created;
+    suspended += kind == aio::TaskEventKind::suspended;
+  });
+  aio::run(spawn_many(static_cast<int>(aio::Timeline::max_tasks) + 10));
+  timeline.stop();
+  // main and its tasks; main suspends once, in the gather.
+  EXPECT_EQ(created, aio::Timeline::max_tasks + 11);
+  EXPECT_EQ(suspended, 1u);
+}
+
 TEST(Timeline, NamesAWaitOnAFutureAsPythonNamesItsClass) {
   aio::detail::reset_task_counter();
   aio::Timeline timeline;

@@ -11,9 +11,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace aio {
@@ -94,6 +96,16 @@ class Timeline {
   /// with what it awaits where the label fits, loop seconds along the axis.
   std::string to_svg() const;
 
+  /// What observe() calls at each event.
+  using Observer = std::function<void(const detail::TaskBase& task, TaskEventKind kind)>;
+  /// Calls `observer` at every event from now on, as it happens and before it
+  /// is recorded, even for tasks past max_tasks: how a tool reacts to what the
+  /// tasks do without a hook of its own on the task-switch path (the chapter
+  /// harness's --cancel-at counts suspensions with it). The observer runs in
+  /// the middle of a task's step, so it must not resume, cancel or destroy a
+  /// task there; it may schedule a callback on the task's loop to do so.
+  void observe(Observer observer) { observer_ = std::move(observer); }
+
   /// Adds an event for `task` now (runtime internals: the task machinery calls
   /// it while this timeline is recording).
   void record(const detail::TaskBase& task, TaskEventKind kind, std::string_view detail = {});
@@ -103,6 +115,7 @@ class Timeline {
   std::vector<TaskEvent> events_;
   std::vector<std::string> names_;
   bool more_tasks_ = false;
+  Observer observer_;
   // Tasks that may record again; a finished task's address can be reused.
   std::unordered_map<const detail::TaskBase*, std::size_t> live_;
 };
