@@ -11,7 +11,10 @@
 /// timers, at moments that depend on how the threads happen to interleave. On
 /// its own thread's clock, a loop sees exactly the times it would see if it
 /// ran alone, so its output stays exact and the same on every run. Real time,
-/// like Python's, is one clock for all threads.
+/// like Python's, is one clock for all threads. (The Python twins' virtual
+/// clock, in tools/twin, is one for the process instead: there the other
+/// threads serve one loop, as executor jobs do, and their waits must overlap
+/// the loop's. The runtime has no such helper threads.)
 
 namespace aio {
 
