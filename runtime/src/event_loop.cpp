@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -10,8 +11,11 @@
 namespace aio {
 namespace {
 
-bool default_debug = false;
-std::uint64_t loops_created = 0;
+// Process-wide, and loops in other threads read them as they are created:
+// set_default_debug may be called from any thread, and serials stay distinct
+// across threads.
+std::atomic<bool> default_debug = false;
+std::atomic<std::uint64_t> loops_created = 0;
 
 // CPython treats timers due within the clock's resolution as due now.
 constexpr double clock_resolution = 1e-9;

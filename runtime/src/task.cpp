@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <atomic>
 #include <string_view>
 
 #include "aio/trace.hpp"
@@ -9,7 +10,10 @@
 namespace aio {
 namespace {
 
-std::uint64_t task_counter = 0;
+// One counter for the process, as CPython's `_task_name_counter =
+// itertools.count(1).__next__`: loops in different threads keep numbering
+// where the others left off, and no two tasks share a default name.
+std::atomic<std::uint64_t> task_counter = 0;
 
 // Destroying a suspended coroutine destroys the Task handles in its frame, and
 // the last handle of a coroutine it awaited inline destroys that frame, and so

@@ -1,7 +1,20 @@
 #pragma once
 /// \file clock.hpp
-/// The process clock every event loop reads: the real monotonic clock, or a
-/// virtual clock that jumps straight to the next timer when nothing is ready.
+/// The clock every event loop reads: the real monotonic clock, or a virtual
+/// clock that jumps straight to the next timer when nothing is ready.
+///
+/// Which of the two is a choice for the whole process. Virtual time itself
+/// belongs to a thread: each thread has its own, starting at 0. A loop moves
+/// its clock forward when it has nothing to do but wait for its next timer;
+/// with one loop per thread (as CPython allows), a shared virtual time would
+/// let one loop's jump carry another loop's clock past that loop's own
+/// timers, at moments that depend on how the threads happen to interleave. On
+/// its own thread's clock, a loop sees exactly the times it would see if it
+/// ran alone, so its output stays exact and the same on every run. Real time,
+/// like Python's, is one clock for all threads. (The Python twins' virtual
+/// clock, in tools/twin, is one for the process instead: there the other
+/// threads serve one loop, as executor jobs do, and their waits must overlap
+/// the loop's. The runtime has no such helper threads.)
 
 namespace aio {
 
@@ -15,21 +28,24 @@ enum class ClockKind {
 /// `AIO_CLOCK=virtual` selects the virtual clock, anything else the real one.
 ClockKind clock_kind();
 
-/// Selects the clock for the rest of the process (chapter programs call it for
-/// `--virtual-time`). The virtual clock only moves forward, across loops.
+/// Selects the clock for the rest of the process, in every thread (chapter
+/// programs call it for `--virtual-time`). A thread's virtual clock only moves
+/// forward, across the loops it runs one after another.
 void use_clock(ClockKind kind);
 
-/// Seconds on the process clock; `loop.time()` reads the same value, as
-/// Python's `time.perf_counter()` and `loop.time()` share one monotonic clock.
+/// Seconds on the clock (on the virtual clock, this thread's); `loop.time()`
+/// reads the same value, as Python's `time.perf_counter()` and `loop.time()`
+/// share one monotonic clock.
 double perf_counter();
 
 /// A *blocking* sleep, Python's `time.sleep`: the thread stops, and with it any
-/// loop it runs. On the virtual clock it moves time forward by `seconds`.
+/// loop it runs. On the virtual clock it moves this thread's time forward by
+/// `seconds`.
 void blocking_sleep(double seconds);
 
 namespace detail {
-/// Moves the virtual clock forward by `seconds` (the loop's "sleep" while
-/// waiting for its next timer). Never moves it backward.
+/// Moves this thread's virtual clock forward by `seconds` (the loop's "sleep"
+/// while waiting for its next timer). Never moves it backward.
 void advance_virtual_clock(double seconds);
 }  // namespace detail
 

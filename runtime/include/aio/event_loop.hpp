@@ -196,7 +196,9 @@ inline EventLoop* running_loop() noexcept {
   return detail::running_loop_in_thread;
 }
 
-/// Debug mode for loops created from now on. Chapter programs turn it on.
+/// Debug mode for loops created from now on, in any thread: one setting for
+/// the process, as CPython's default (`PYTHONASYNCIODEBUG`, `-X dev`) is; each
+/// loop then has its own (set_debug). Chapter programs turn it on.
 void set_default_debug(bool enabled) noexcept;
 
 namespace detail {

@@ -11,15 +11,16 @@
 
 namespace aio {
 
-/// Coroutine frames allocated so far in this process, and their total size.
+/// Coroutine frames allocated so far in this thread, and their total size.
 struct FrameAllocations {
   /// How many frames.
   std::size_t frames = 0;
   /// Their total size in bytes.
   std::size_t bytes = 0;
 };
-/// The coroutine frames this process has allocated so far (chapter 1 uses it
-/// to measure what a task costs).
+/// The coroutine frames the calling thread has allocated so far (chapter 1
+/// uses it to measure what a task costs). Each thread counts its own, so a loop
+/// in another thread does not disturb the measurement.
 FrameAllocations frame_allocations() noexcept;
 
 namespace detail {

@@ -110,6 +110,10 @@ class Random {
 /// The process-wide instance behind module-level calls such as Python's `random.random()`.
 /// It starts seeded with 0; the chapter harness reseeds it with 42 before each section, as the
 /// Python twin harness calls `random.seed(42)`.
+///
+/// Like Python's, it is one generator for every thread, but here no GIL makes each call atomic:
+/// while several threads run, at most one of them may use it (seed it before they start, or
+/// give each thread an aio::Random of its own).
 Random& default_random();
 
 }  // namespace aio
