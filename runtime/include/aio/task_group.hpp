@@ -102,7 +102,12 @@ class TaskGroup {
       // The parent's frame is destroyed while it waits, unfinished: its loop
       // closed and gave up on it (it reported each pending task, as CPython
       // does when it collects them). The children no longer report here.
-      for (Child* child = first_child_; child != nullptr; child = child->next) child->detach();
+      for (Child* child = first_child_; child != nullptr;) {
+        Child* next = child->next;
+        child->detach();
+        child->release();  // the list's reference
+        child = next;
+      }
       return;
     }
     // The group's scope ended in a running task without join(): a bug.
@@ -120,6 +125,7 @@ class TaskGroup {
     Task<T> task = aio::create_task(std::move(coroutine), std::move(name));
     Child& child = *new Child(*this, task.core());
     task.core().add_done_callback(child);  // `task.add_done_callback(self._on_task_done)`
+    child.retain();                        // and the group's list of running children
     child.previous = last_child_;
     (last_child_ != nullptr ? last_child_->next : first_child_) = &child;
     last_child_ = &child;
@@ -187,6 +193,9 @@ class TaskGroup {
   /// here each child's callback is also its link in the list, so removing a
   /// finished child takes constant time however many there are, and abort()
   /// still cancels them in creation order. It holds a reference to the task.
+  /// The task's callback list and the group's list each hold a reference to
+  /// the child: a loop that closes clears the callbacks of the tasks it gives
+  /// up on before their frames, and the group in one of them, go.
   class Child final : public detail::Callback {
    public:
     Child(TaskGroup& group, detail::TaskBase& task) noexcept : group_(&group), task_(&task) {
@@ -233,6 +242,7 @@ class TaskGroup {
     (child.previous != nullptr ? child.previous->next : first_child_) = child.next;
     (child.next != nullptr ? child.next->previous : last_child_) = child.previous;
     child.previous = child.next = nullptr;
+    child.release();  // the list's reference; the loop holds one while this runs
     --running_;
     if (on_completed_ && running_ == 0 && !on_completed_->done()) on_completed_->set_result();
     detail::TaskBase& task = child.task();
