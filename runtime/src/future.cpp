@@ -71,6 +71,15 @@ void FutureBase::add_done_callback(Callback& callback) {
   last_callback_ = &callback;
 }
 
+void FutureBase::add_borrowing_done_callback(Callback& callback) {
+  add_done_callback(callback);
+  if (done()) {
+    loop_->schedule(*this);  // scheduled at once: keep this alive behind it
+  } else {
+    has_borrowing_callback_ = true;
+  }
+}
+
 void FutureBase::clear_done_callbacks() noexcept {
   remove_done_callbacks_if([](const Callback&) { return true; });
 }
@@ -87,6 +96,11 @@ void FutureBase::complete(FutureState final_state) {
   EventLoop* const loop = loop_;
   Callback* const last = std::exchange(last_callback_, nullptr);
   if (last == nullptr) return;
+  // Queued behind the callbacks, the future outlives them (the queue holds a
+  // reference), so those that point to it without owning it find it there.
+  const bool keep_alive = has_borrowing_callback_;
+  has_borrowing_callback_ = false;
+  if (keep_alive) retain();
   Callback* next = last->next_in_list;  // the first one added
   for (;;) {
     Callback& callback = *next;
@@ -95,6 +109,7 @@ void FutureBase::complete(FutureState final_state) {
     loop->schedule_owned(callback);
     if (&callback == last) break;
   }
+  if (keep_alive) loop->schedule_owned(*this);
 }
 
 void FutureBase::mark_cancelled(std::exception_ptr cancelled_error) {

@@ -91,8 +91,8 @@ void cancel_all_tasks(EventLoop& loop) {
   Future<void> all_finished(loop);
   std::size_t remaining = held.tasks.size();
   for (TaskBase* task : held.tasks) {
-    add_user_callback(*task, all_finished, [&remaining](Future<void>& finished) {
-      if (--remaining == 0) finished.set_result();
+    add_user_callback<TaskRef>(*task, [&remaining, &all_finished] {
+      if (--remaining == 0) all_finished.set_result();
     });
   }
   run_until_done(loop, all_finished.core());

@@ -25,6 +25,11 @@ std::atomic<std::uint64_t> task_counter = 0;
 constinit thread_local detail::TaskBase* frames_to_destroy = nullptr;
 constinit thread_local bool destroying_a_frame = false;
 
+// The frame whose coroutine().destroy() is running, and what a destructor in
+// it threw (see destroy_one).
+constinit thread_local const detail::TaskBase* frame_in_destruction = nullptr;
+thread_local std::exception_ptr destructor_error;
+
 // "aio::Task<int> {anonymous}::fetch(std::string)" -> "fetch": the last
 // qualified component before the parameter list.
 std::string short_function_name(std::string_view full) {
@@ -117,13 +122,47 @@ void TaskBase::destroy_frame() noexcept {
     return;
   }
   destroying_a_frame = true;
-  coroutine().destroy();
+  destroy_one();
   while (frames_to_destroy != nullptr) {
     TaskBase* next = frames_to_destroy;
     frames_to_destroy = next->next_pending;
-    next->coroutine().destroy();
+    next->destroy_one();
   }
   destroying_a_frame = false;
+}
+
+// Destroying a suspended frame runs the destructors of its locals. One may
+// throw (a type whose destructor is noexcept(false)): GCC then treats the
+// exception as one that escaped the body, hands it to unhandled_exception and
+// runs the coroutine to its final suspend point, where it stops with the frame
+// still allocated. Python, closing a coroutine whose `finally` raises, prints
+// "Exception ignored in: <coroutine object ...>" and goes on; so does this,
+// and the second destroy(), from the final suspend point, frees the frame.
+void TaskBase::destroy_one() noexcept {
+  const std::coroutine_handle<> frame = coroutine();
+  frame_in_destruction = this;
+  frame.destroy();
+  frame_in_destruction = nullptr;
+  if (std::exception_ptr error = std::exchange(destructor_error, nullptr)) {
+    try {
+      fmt::print(stderr, "Exception ignored in: <coroutine object {}>\n{}\n",
+                 short_function_name(function_name()), describe_error(error));
+    } catch (...) {
+    }
+    frame.destroy();
+  }
+}
+
+void TaskBase::catch_escaped_exception() noexcept {
+  if (frame_in_destruction == this) {
+    destructor_error = std::current_exception();
+  } else {
+    exception_ = std::current_exception();
+  }
+}
+
+bool TaskBase::is_being_destroyed() const noexcept {
+  return frame_in_destruction == this;
 }
 
 void TaskBase::close() {

@@ -88,6 +88,25 @@ inline std::string python_args(const std::exception_ptr& error) {
   }
 }
 
+/// Counts its own destruction, once however often it is moved. Captured by a
+/// callback, or passed to a coroutine (parameters are the last thing a frame
+/// destroys), it tells a test that the callback or the frame was freed.
+class CountsDestruction {
+ public:
+  explicit CountsDestruction(int* counter) noexcept : counter_(counter) {}
+  CountsDestruction(const CountsDestruction&) = delete;
+  CountsDestruction& operator=(const CountsDestruction&) = delete;
+  CountsDestruction(CountsDestruction&& other) noexcept
+      : counter_(std::exchange(other.counter_, nullptr)) {}
+  CountsDestruction& operator=(CountsDestruction&&) = delete;
+  ~CountsDestruction() {
+    if (counter_ != nullptr) ++*counter_;
+  }
+
+ private:
+  int* counter_;
+};
+
 /// Runs `body` and returns what it wrote to standard error.
 template <class Body>
 std::string capture_stderr(Body body) {

@@ -4,6 +4,7 @@
 // Each ordering test quotes the Python program whose output it asserts (every program starts
 // with `import asyncio`; run them with python3 3.11). The C++ records events where the Python
 // prints lines.
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -312,6 +313,56 @@ TEST(Future, UnretrievedExceptionIsReportedWhenTheFutureIsFreed) {
     EXPECT_NE(fut.exception(), nullptr);
   });
   EXPECT_EQ(seen, "");
+}
+
+aio::Task<void> drop_futures_with_callbacks(Recorder* log, int* callbacks_freed) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  {
+    aio::Future<int> f(loop);
+    f.add_done_callback([counted = aio_test::CountsDestruction(callbacks_freed)] {});
+  }
+  log->add("freed: " + std::string(*callbacks_freed == 1 ? "True" : "False"));
+  {
+    aio::Future<int> g(loop);
+    g.add_done_callback([log](aio::Future<int>& done) {
+      log->add(fmt::format("callback sees {}", done.result()));
+    });
+    g.set_result(5);
+  }
+  {
+    aio::Future<int> h(loop);
+    h.set_result(6);
+    h.add_done_callback([log](aio::Future<int>& done) {
+      log->add(fmt::format("callback sees {}", done.result()));
+    });
+  }
+  co_await aio::sleep(0);
+  log->add("after sleep(0)");
+}
+
+// A future dropped while pending is freed with its callbacks (no cycle through the callback),
+// and one dropped after it scheduled them lives until they ran:
+//
+// import gc, weakref
+// async def main():
+//     loop = asyncio.get_running_loop()
+//     f = loop.create_future(); f.add_done_callback(lambda f: None)
+//     r = weakref.ref(f); del f; gc.collect(); print("freed:", r() is None)
+//     g = loop.create_future()
+//     g.add_done_callback(lambda g: print("callback sees", g.result()))
+//     g.set_result(5); del g
+//     h = loop.create_future(); h.set_result(6)
+//     h.add_done_callback(lambda h: print("callback sees", h.result())); del h
+//     await asyncio.sleep(0); print("after sleep(0)")
+// asyncio.run(main())
+//
+// freed: True / callback sees 5 / callback sees 6 / after sleep(0)
+TEST(Future, ADroppedFutureIsFreedWithItsCallbacksOnceTheyCannotRunOrHaveRun) {
+  Recorder log;
+  int callbacks_freed = 0;
+  aio::run(drop_futures_with_callbacks(&log, &callbacks_freed));
+  EXPECT_EQ(log.events(),
+            (Events{"freed: True", "callback sees 5", "callback sees 6", "after sleep(0)"}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "aio/aio.hpp"
 #include "recorder.hpp"
@@ -216,6 +217,44 @@ TEST(Run, RunUntilCompleteLeavesOtherTasksPending) {
   EXPECT_FALSE(loop.is_running());
   const std::string errors = aio_test::capture_stderr([&] { loop.close(); });
   EXPECT_EQ(errors, "Task was destroyed but it is pending: <Task 'Task-2' coro=forever()>\n");
+}
+
+// A local whose destructor throws: only a type that says noexcept(false) can.
+struct CleanupThatRaises {
+  ~CleanupThatRaises() noexcept(false) { throw aio::RuntimeError("boom"); }
+};
+aio::Task<void> cleanup_raises([[maybe_unused]] aio_test::CountsDestruction frame_freed) {
+  CleanupThatRaises cleanup;
+  co_await aio::sleep(10);
+}
+
+aio::Task<void> start_cleanup_raises(int* frames_freed) {
+  aio::Task<void> worker =
+      aio::create_task(cleanup_raises(aio_test::CountsDestruction(frames_freed)));
+  co_await aio::sleep(0);
+}
+
+// async def worker():
+//     try: await asyncio.sleep(10)
+//     finally: raise RuntimeError("boom")
+// async def main(): asyncio.create_task(worker()); await asyncio.sleep(0)
+// loop = asyncio.new_event_loop(); loop.run_until_complete(main()); loop.close()
+// stderr: Exception ignored in: <coroutine object worker at 0x7fb55c139220>
+//         Traceback (most recent call last): ... RuntimeError: boom
+//         Task was destroyed but it is pending! ...
+// The error is reported and the frame is freed all the same (it leaked before: GCC stops such a
+// frame at its final suspend point instead of freeing it).
+TEST(Run, ADestructorThatThrowsAsTheLoopClosesIsReportedAndTheFrameFreed) {
+  aio::detail::reset_task_counter();
+  int frames_freed = 0;
+  aio::EventLoop loop;
+  loop.run_until_complete(start_cleanup_raises(&frames_freed));
+  const std::string errors = aio_test::capture_stderr([&] { loop.close(); });
+  EXPECT_EQ(errors,
+            "Task was destroyed but it is pending: <Task 'Task-2' coro=cleanup_raises()>\n"
+            "Exception ignored in: <coroutine object cleanup_raises>\n"
+            "aio::RuntimeError: boom\n");
+  EXPECT_EQ(frames_freed, 1);
 }
 
 aio::Task<std::string> own_name() {

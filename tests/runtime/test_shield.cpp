@@ -313,4 +313,34 @@ TEST(Shield, TakesAFutureAndOtherAwaitables) {
                                   "shield event True"}));
 }
 
+aio::Task<void> forever_counted([[maybe_unused]] aio_test::CountsDestruction frame) {
+  co_await aio::sleep(10);
+}
+
+aio::Task<void> shield_left_pending(int* inner_frames_freed, int* outer_callbacks_freed) {
+  aio::Future<void> outer = aio::shield(
+      aio::create_task(forever_counted(aio_test::CountsDestruction(inner_frames_freed))));
+  outer.add_done_callback([counted = aio_test::CountsDestruction(outer_callbacks_freed)] {});
+  co_await aio::sleep(0);
+}
+
+// async def forever(): await asyncio.sleep(10)
+// async def main():
+//     outer = asyncio.shield(asyncio.create_task(forever()))
+//     outer.add_done_callback(lambda f: None); await asyncio.sleep(0)
+// loop = asyncio.new_event_loop(); loop.run_until_complete(main()); loop.close()
+// stderr: Task was destroyed but it is pending! ... and the garbage collector frees both
+// futures, the cycle between shield's two callbacks included. Here no such cycle exists: the
+// inner task's frame and the outer future (with its callback) are freed as the loop closes.
+TEST(Shield, AShieldPendingWhenTheLoopClosesIsFreed) {
+  int inner_frames_freed = 0;
+  int outer_callbacks_freed = 0;
+  aio::EventLoop loop;
+  loop.run_until_complete(shield_left_pending(&inner_frames_freed, &outer_callbacks_freed));
+  const std::string errors = aio_test::capture_stderr([&] { loop.close(); });
+  EXPECT_NE(errors.find("Task was destroyed but it is pending"), std::string::npos) << errors;
+  EXPECT_EQ(inner_frames_freed, 1);
+  EXPECT_EQ(outer_callbacks_freed, 1);
+}
+
 }  // namespace

@@ -314,4 +314,29 @@ TEST(Sleep, ReturnsTheResultItIsGiven) {
   EXPECT_EQ(log.events(), (Events{"result 42"}));
 }
 
+// A task that spins on sleep(0) keeps every iteration busy, so the virtual clock never moves
+// (clock.hpp says why and what to do): 10,000 turns take no time at all, and a one-second
+// timeout around them does not expire. On the real clock the same turns take some
+// milliseconds, still well inside the second.
+aio::Task<int> spin(int turns) {
+  for (int i = 0; i < turns; ++i) co_await aio::sleep(0);
+  co_return turns;
+}
+
+aio::Task<void> spin_under_a_timeout(double* elapsed, int* turns) {
+  aio::EventLoop& loop = aio::get_running_loop();
+  const double start = loop.time();
+  *turns = co_await aio::wait_for(spin(10'000), 1.0);
+  *elapsed = loop.time() - start;
+}
+
+TEST(Sleep, VirtualClockStandsStillWhileATaskSpinsOnSleepZero) {
+  ASSERT_EQ(aio::clock_kind(), aio::ClockKind::virtual_);
+  double elapsed = -1;
+  int turns = 0;
+  aio::run(spin_under_a_timeout(&elapsed, &turns));
+  EXPECT_EQ(turns, 10'000);
+  EXPECT_EQ(elapsed, 0.0);
+}
+
 }  // namespace

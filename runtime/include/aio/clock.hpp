@@ -15,6 +15,16 @@
 /// clock, in tools/twin, is one for the process instead: there the other
 /// threads serve one loop, as executor jobs do, and their waits must overlap
 /// the loop's. The runtime has no such helper threads.)
+///
+/// Virtual time moves only when a loop would otherwise block. A task that
+/// loops on `sleep(0)` keeps the ready queue busy, so no iteration ever waits
+/// and the clock stands still: a timeout around such a loop
+/// (`wait_for(spin(), 1.0)`, where spin awaits sleep(0) until told to stop)
+/// never expires on the virtual clock, where on the real one it expires after
+/// a second of spinning. Give a polling loop a real pause (`sleep(0.01)`), as
+/// a program that shares its CPU should anyway. The clock does not creep
+/// forward by itself: a tick per busy iteration would change the times every
+/// chapter prints, and those must match the real clock's to the digit.
 
 namespace aio {
 

@@ -77,6 +77,12 @@ class FutureBase : public Callback {
   /// Registers `callback` to be scheduled when the future is done; if it is done
   /// already, schedules it now.
   void add_done_callback(Callback& callback);
+  /// add_done_callback for a callback that points to this future without
+  /// owning it (DoneCallback): once the future has scheduled it, the future
+  /// keeps itself alive until the callback ran, by queueing itself right
+  /// behind it. A future's run() does nothing; a done task's step returns at
+  /// once; what keeps them alive is the queue's reference.
+  void add_borrowing_done_callback(Callback& callback);
   /// Unregisters `callback`; returns whether it was registered.
   bool remove_done_callback(Callback& callback) noexcept {
     return remove_done_callbacks_if([&](const Callback& each) { return &each == &callback; }) > 0;
@@ -108,7 +114,8 @@ class FutureBase : public Callback {
   virtual std::string describe_future() const { return "Future"; }
 
  protected:
-  virtual ~FutureBase() = default;
+  /// Frees the callbacks still registered: they never run.
+  virtual ~FutureBase() { clear_done_callbacks(); }
   /// Frees the object when the last reference goes.
   virtual void destroy() noexcept = 0;
 
@@ -132,8 +139,9 @@ class FutureBase : public Callback {
   // Bits, so that a task's own bits fit in what is left of this word.
   FutureState state_ : 2 = FutureState::pending;
   bool exception_retrieved_ : 1 = true;
-  bool visited_ : 1 = false;          // see mark_visited
-  bool value_moved_out_ : 1 = false;  // see take_result
+  bool visited_ : 1 = false;                 // see mark_visited
+  bool value_moved_out_ : 1 = false;         // see take_result
+  bool has_borrowing_callback_ : 1 = false;  // see add_borrowing_done_callback
 
  public:
   /// A scratch mark for an algorithm that must notice a future it has seen
@@ -244,18 +252,27 @@ T take_result(Core& core) {
   }
 }
 
-/// A user's done callback: holds the future's handle so the callback gets it.
-template <class Handle, class F>
+/// A done callback a user added (`future.add_done_callback(fn)`): calls
+/// `fn(future)`, or `fn()`, with a Handle (a Future or Task) to its future.
+///
+/// It points to its future without owning it. The future owns the callback
+/// (through its list), and a callback owning the future would close a cycle:
+/// a future dropped unfinished, with a callback, would never be freed.
+/// (Python's garbage collector breaks such cycles; C++ has none.) The pointer
+/// stays valid: the future frees the callbacks in its list when it goes, and
+/// once it has scheduled callbacks of this kind it keeps itself alive until
+/// they ran (FutureBase::add_borrowing_done_callback).
+template <class Handle, class Core, class F>
 class DoneCallback final : public Callback {
  public:
-  DoneCallback(Handle handle, F function)
-      : handle_(std::move(handle)), function_(std::move(function)) {}
+  DoneCallback(Core& future, F function) : future_(&future), function_(std::move(function)) {}
   /// Whether this callback calls the plain function `function`.
   bool calls(F function) const noexcept { return function_ == function; }
   void run() override {
     try {
       if constexpr (std::is_invocable_v<F&, Handle&>) {
-        function_(handle_);
+        Handle handle(*future_);
+        function_(handle);
       } else {
         function_();
       }
@@ -270,25 +287,26 @@ class DoneCallback final : public Callback {
 
  private:
   ~DoneCallback() = default;
-  Handle handle_;
+  Core* future_;
   F function_;
   int references_ = 0;
 };
 
-/// Registers a user callback on `core`, returning an id for removal.
-template <class Handle, class F>
-Callback* add_user_callback(FutureBase& core, Handle handle, F function) {
-  auto* callback = new DoneCallback<Handle, F>(std::move(handle), std::move(function));
-  core.add_done_callback(*callback);
+/// Registers a user callback on `future`, returning an id for removal. The
+/// callback gets a Handle to `future` (Core is the state that Handle wraps).
+template <class Handle, class Core, class F>
+Callback* add_user_callback(Core& future, F function) {
+  auto* callback = new DoneCallback<Handle, Core, F>(future, std::move(function));
+  future.add_borrowing_done_callback(*callback);
   return callback;
 }
 
-/// Removes every registration of the plain function `function` from `core`
+/// Removes every registration of the plain function `function` from `future`
 /// (Python compares callbacks by equality, which C++ has for functions only).
-template <class Handle, class F>
-int remove_user_callbacks(FutureBase& core, F* function) noexcept {
-  return core.remove_done_callbacks_if([function](Callback& callback) {
-    auto* user = dynamic_cast<DoneCallback<Handle, F*>*>(&callback);
+template <class Handle, class Core, class F>
+int remove_user_callbacks(Core& future, F* function) noexcept {
+  return future.remove_done_callbacks_if([function](Callback& callback) {
+    auto* user = dynamic_cast<DoneCallback<Handle, Core, F*>*>(&callback);
     return user != nullptr && user->calls(function);
   });
 }
@@ -385,7 +403,7 @@ class Future {
   /// future is done.
   template <class F>
   CallbackId add_done_callback(F function) {
-    return CallbackId(detail::add_user_callback(*core_, *this, std::move(function)));
+    return CallbackId(detail::add_user_callback<Future>(*core_, std::move(function)));
   }
   /// Removes a callback added with add_done_callback; returns how many were removed.
   int remove_done_callback(CallbackId id) noexcept {

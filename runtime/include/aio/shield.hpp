@@ -17,6 +17,7 @@
 /// it is, a coroutine or another awaitable (`event.wait()`) becomes a task.
 
 #include <exception>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -59,7 +60,15 @@ Future<await_result_t<A>> shield(A awaitable) {
     return outer;
   }
 
-  CallbackId inner_callback = inner.add_done_callback([outer](auto& done) mutable {
+  // CPython's two callbacks refer to each other's futures, a cycle its
+  // garbage collector frees. Here the one on outer only raises a flag: when
+  // outer is done first (its awaiter was cancelled), the one on inner finds
+  // the flag and does nothing, as if CPython's `_outer_done_callback` had
+  // removed it. Nothing refers back to inner, so no cycle keeps anything
+  // alive once inner is done or abandoned by a closing loop.
+  auto outer_done = std::make_shared<bool>(false);
+  inner.add_done_callback([outer, outer_done](auto& done) mutable {
+    if (*outer_done) return;
     if (outer.cancelled()) {
       // Nobody awaits the outcome any more; mark an exception as retrieved.
       if (!done.cancelled()) done.exception();
@@ -67,9 +76,7 @@ Future<await_result_t<A>> shield(A awaitable) {
     }
     detail::copy_outcome(done, outer);
   });
-  outer.add_done_callback([inner, inner_callback]() mutable {
-    if (!inner.done()) inner.remove_done_callback(inner_callback);
-  });
+  outer.add_done_callback([outer_done] { *outer_done = true; });
   return outer;
 }
 

@@ -98,6 +98,14 @@ class TaskBase : public FutureBase {
   }
   /// The coroutine reached its end (returned or threw) and will not run again.
   void mark_closed() noexcept { closed_ = true; }
+  /// The coroutine's unhandled_exception: keeps what escaped the body as the
+  /// outcome, or, when a local's destructor threw while the frame was being
+  /// destroyed, keeps it for the "Exception ignored" report (destroy_frame).
+  void catch_escaped_exception() noexcept;
+  /// Whether the frame is in the middle of being destroyed: a destructor
+  /// that threw sent it to its final suspend point, where it must not hand
+  /// control to its awaiter.
+  bool is_being_destroyed() const noexcept;
   /// An inline coroutine's outcome: rethrows what escaped it, if anything.
   void rethrow_if_failed() const {
     if (exception_) std::rethrow_exception(exception_);
@@ -133,12 +141,10 @@ class TaskBase : public FutureBase {
   /// Destroys the coroutine's frame, this promise with it; one frame at a
   /// time however long the chain of suspended coroutines it holds.
   void destroy_frame() noexcept;
-
- public:
- protected:
   virtual std::coroutine_handle<> coroutine() const noexcept = 0;
 
  private:
+  void destroy_one() noexcept;
   /// Where a sleep stands; CPython keeps the same in the sleep's future.
   enum class Sleep : std::uint8_t { none, pending, fired, cancelled };
   /// What most tasks never need, allocated on first use: a name of their own,
@@ -255,6 +261,7 @@ class TaskPromise final : public TaskBase, public ReturnChannel<T> {
       bool await_ready() const noexcept { return false; }
       std::coroutine_handle<> await_suspend(std::coroutine_handle<TaskPromise> done) noexcept {
         done.promise().mark_closed();
+        if (done.promise().is_being_destroyed()) return std::noop_coroutine();
         std::coroutine_handle<> next = done.promise().continuation();
         return next ? next : std::noop_coroutine();
       }
@@ -263,7 +270,7 @@ class TaskPromise final : public TaskBase, public ReturnChannel<T> {
     return Finish{};
   }
 
-  void unhandled_exception() noexcept { exception_ = std::current_exception(); }
+  void unhandled_exception() noexcept { catch_escaped_exception(); }
 
   static void* operator new(std::size_t size) { return allocate_frame(size); }
   static void operator delete(void* frame, std::size_t size) noexcept { free_frame(frame, size); }
@@ -362,7 +369,8 @@ class [[nodiscard]] Task {
   /// task is done (`Task.add_done_callback`); returns an id for removal.
   template <class F>
   CallbackId add_done_callback(F function) {
-    return CallbackId(detail::add_user_callback(task(), *this, std::move(function)));
+    promise_->require_task();
+    return CallbackId(detail::add_user_callback<Task>(*promise_, std::move(function)));
   }
   /// Removes a callback added with add_done_callback; returns how many were
   /// removed, 0 or 1 (`Task.remove_done_callback`).
@@ -372,7 +380,8 @@ class [[nodiscard]] Task {
   template <class F>
   requires std::is_function_v<F>
   int remove_done_callback(F* function) {
-    return detail::remove_user_callbacks<Task>(task(), function);
+    promise_->require_task();
+    return detail::remove_user_callbacks<Task>(*promise_, function);
   }
 
   /// Closes a coroutine that never ran (`coro.close()`), so it never will and
