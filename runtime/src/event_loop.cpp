@@ -24,10 +24,13 @@ constexpr double maximum_select_timeout = 24 * 3600;
 
 }  // namespace
 
-EventLoop::EventLoop() : debug_(default_debug), serial_(++loops_created) {}
+EventLoop::EventLoop()
+    : anchor_(new detail::LoopAnchor(*this)), debug_(default_debug), serial_(++loops_created) {}
 
 EventLoop::~EventLoop() {
   if (!closed_) close();
+  anchor_->loop_ = nullptr;  // the futures that outlive the loop find it gone
+  anchor_->release();
 }
 
 detail::FunctionHandle& EventLoop::schedule_function(std::function<void()> function, double when) {

@@ -56,9 +56,13 @@ void FutureBase::check_result() {
   }
 }
 
+void FutureBase::throw_loop_closed() {
+  throw RuntimeError("Event loop is closed");
+}
+
 void FutureBase::add_done_callback(Callback& callback) {
   if (done()) {
-    loop_->schedule(callback);
+    loop().schedule(callback);
     return;
   }
   callback.retain();
@@ -74,7 +78,7 @@ void FutureBase::add_done_callback(Callback& callback) {
 void FutureBase::add_borrowing_done_callback(Callback& callback) {
   add_done_callback(callback);
   if (done()) {
-    loop_->schedule(*this);  // scheduled at once: keep this alive behind it
+    loop().schedule(*this);  // scheduled at once: keep this alive behind it
   } else {
     has_borrowing_callback_ = true;
   }
@@ -93,7 +97,13 @@ void FutureBase::complete(FutureState final_state) {
   // Never inline: each callback runs in a later iteration, in registration order.
   // The list's references move to the ready queue. (On a closed loop they are
   // released, which may free this future: no member is read after that.)
-  EventLoop* const loop = loop_;
+  EventLoop* const loop = anchor_->loop();
+  if (loop == nullptr) {
+    // The loop is gone: nothing will ever run the callbacks.
+    has_borrowing_callback_ = false;
+    clear_done_callbacks();
+    return;
+  }
   Callback* const last = std::exchange(last_callback_, nullptr);
   if (last == nullptr) return;
   // Queued behind the callbacks, the future outlives them (the queue holds a

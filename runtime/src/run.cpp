@@ -28,7 +28,7 @@ void adopt_main(EventLoop& loop, TaskBase& main) {
   if (loop.is_closed()) throw RuntimeError("Event loop is closed");
   if (!main.is_task()) {
     main.start_as_task(loop, {});
-  } else if (&main.loop() != &loop) {
+  } else if (!main.belongs_to(loop)) {
     throw ValueError(
         "The future belongs to a different loop than the one specified as the loop argument");
   }

@@ -92,8 +92,7 @@ void throw_not_in_task() {
 
 // ---- TaskBase: the coroutine ------------------------------------------------
 
-TaskBase::TaskBase(const char* function_name) noexcept
-    : FutureBase(nullptr), function_name_(function_name) {}
+TaskBase::TaskBase(const char* function_name) noexcept : function_name_(function_name) {}
 
 TaskBase::~TaskBase() {
   if (!consumed_) {
@@ -103,7 +102,16 @@ TaskBase::~TaskBase() {
     } catch (...) {
     }
   }
-  if (has_extras_) delete extras_;
+  if (has_extras_) {
+    if (extras_->self) *extras_->self = nullptr;
+    delete extras_;
+  }
+}
+
+std::shared_ptr<TaskBase*> TaskBase::weak_reference() {
+  Extras& extra = extras();
+  if (!extra.self) extra.self = std::make_shared<TaskBase*>(this);
+  return extra.self;
 }
 
 void TaskBase::start_inline(TaskBase& owner, std::coroutine_handle<> continuation) {
@@ -111,7 +119,7 @@ void TaskBase::start_inline(TaskBase& owner, std::coroutine_handle<> continuatio
   consumed_ = true;
   started_ = true;  // the awaiter transfers control into it right away
   owner_ = &owner;
-  loop_ = &owner.loop();
+  bind_loop(owner.loop());
   resume_next_ = continuation;
 }
 
@@ -200,7 +208,7 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
   consumed_ = true;
   is_task_ = true;
   fut_waiter_ = nullptr;
-  loop_ = &loop;
+  bind_loop(loop);
   resume_next_ = coroutine();
   // asyncio.create_task numbers the task first and renames it afterwards, so a
   // named task uses up a number too.
@@ -216,7 +224,7 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
 
 TaskBase::Extras& TaskBase::extras() {
   if (!has_extras_) {
-    extras_ = new Extras{function_name_, {}, {}, {}, 0};
+    extras_ = new Extras{function_name_, {}, {}, {}, 0, {}};
     has_extras_ = true;
   }
   return *extras_;
@@ -274,7 +282,7 @@ void TaskBase::run() {
     if (Timeline* timeline = recording_timeline) [[unlikely]] {
       timeline->record(*this, TaskEventKind::cancelled);
     }
-    loop_->remove_pending_task(*this);
+    loop().remove_pending_task(*this);
     release();
     return;
   }
@@ -287,11 +295,11 @@ void TaskBase::run() {
   }
   fut_waiter_ = nullptr;
   started_ = true;
-  loop_->enter_task(*this);
+  loop().enter_task(*this);
   in_step_ = true;
   resume_next_.resume();  // runs until the coroutine suspends again or finishes
   in_step_ = false;
-  loop_->leave_task();
+  loop().leave_task();
   if (closed_) complete_from_coroutine();
 }
 
@@ -300,15 +308,15 @@ void TaskBase::expire() {
   // scheduled the task.
   if (sleep_ != Sleep::pending) return;
   sleep_ = Sleep::fired;
-  loop_->schedule(*this);
+  loop().schedule(*this);
 }
 
 bool TaskBase::cancel_sleep(const std::optional<std::string>& message) {
   if (sleep_ != Sleep::pending) return false;
   extras().sleep_cancel_message = message;
   sleep_ = Sleep::cancelled;
-  loop_->cancel_timer(*this);
-  loop_->schedule(*this);
+  loop().cancel_timer(*this);
+  loop().schedule(*this);
   return true;
 }
 
@@ -342,14 +350,16 @@ void TaskBase::complete_from_coroutine() {
       timeline->record(*this, TaskEventKind::finished);
     }
   }
-  loop_->remove_pending_task(*this);
+  loop().remove_pending_task(*this);
   release();  // the loop's reference; may free the frame, so it comes last
 }
 
 void TaskBase::wait_on(FutureBase& future, std::coroutine_handle<> suspended) {
   if (&future == this)
     throw RuntimeError(fmt::format("Task cannot await on itself: {}", describe()));
-  if (&future.loop() != loop_) throw RuntimeError("Task got a Future attached to a different loop");
+  if (!future.belongs_to(loop())) {
+    throw RuntimeError("Task got a Future attached to a different loop");
+  }
   resume_next_ = suspended;
   fut_waiter_ = &future;
   future.add_done_callback(*this);
@@ -365,7 +375,7 @@ void TaskBase::wait_on(FutureBase& future, std::coroutine_handle<> suspended) {
 
 void TaskBase::yield_once(std::coroutine_handle<> suspended) {
   resume_next_ = suspended;
-  loop_->schedule(*this);
+  loop().schedule(*this);
   if (Timeline* timeline = recording_timeline) [[unlikely]] {
     timeline->record(*this, TaskEventKind::suspended, "sleep(0)");
   }
@@ -374,10 +384,10 @@ void TaskBase::yield_once(std::coroutine_handle<> suspended) {
 void TaskBase::sleep_until(double when, std::coroutine_handle<> suspended) {
   resume_next_ = suspended;
   sleep_ = Sleep::pending;
-  loop_->schedule_timer(*this, when);
+  loop().schedule_timer(*this, when);
   if (Timeline* timeline = recording_timeline) [[unlikely]] {
     timeline->record(*this, TaskEventKind::suspended,
-                     fmt::format("sleep({:.6g})", when - loop_->time()));
+                     fmt::format("sleep({:.6g})", when - loop().time()));
   }
   if (must_cancel_ && cancel_sleep(cancel_message())) must_cancel_ = false;
 }

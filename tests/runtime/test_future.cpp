@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -363,6 +364,78 @@ TEST(Future, ADroppedFutureIsFreedWithItsCallbacksOnceTheyCannotRunOrHaveRun) {
   aio::run(drop_futures_with_callbacks(&log, &callbacks_freed));
   EXPECT_EQ(log.events(),
             (Events{"freed: True", "callback sees 5", "callback sees 6", "after sleep(0)"}));
+}
+
+// Python's Future schedules its callbacks with loop.call_soon, which raises on a closed loop;
+// the future is done all the same:
+//
+// loop = asyncio.new_event_loop()
+// f = loop.create_future(); f.add_done_callback(lambda f: None); loop.close()
+// try: f.set_result(1)
+// except RuntimeError as e: print("RuntimeError:", e, f.done())
+// g = loop.create_future(); g.set_result(2); print("no callbacks:", g.result())
+//
+// RuntimeError: Event loop is closed True
+// no callbacks: 2
+//
+// A C++ loop can also be gone, which Python's cannot while a future refers to it: the future
+// then behaves as one of a closed loop (it used to write to the freed loop).
+TEST(Future, FinishingAFutureWithCallbacksAfterItsLoopClosedOrWentRaises) {
+  std::optional<aio::Future<int>> outlives_its_loop;
+  {
+    aio::EventLoop loop;
+    aio::Future<int> f(loop);
+    f.add_done_callback([] {});
+    loop.close();
+    try {
+      f.set_result(1);
+      ADD_FAILURE() << "no RuntimeError";
+    } catch (const aio::RuntimeError& error) {
+      EXPECT_STREQ(error.what(), "Event loop is closed");
+    }
+    EXPECT_TRUE(f.done());
+    aio::Future<int> g(loop);
+    g.set_result(2);
+    EXPECT_EQ(g.result(), 2);
+
+    outlives_its_loop.emplace(loop);
+    outlives_its_loop->add_done_callback([] {});
+  }
+  aio::Future<int>& orphan = *outlives_its_loop;
+  EXPECT_THROW(orphan.cancel(), aio::RuntimeError);
+  EXPECT_TRUE(orphan.cancelled());
+  EXPECT_THROW(orphan.add_done_callback([] {}), aio::RuntimeError);
+}
+
+aio::Task<std::string> await_foreign(aio::Future<int> future) {
+  try {
+    co_await future;
+  } catch (const aio::RuntimeError& error) {
+    co_return error.what();
+  }
+  co_return "no error";
+}
+
+// A future of a loop that is gone is foreign to every later loop, even one at the same address:
+//
+// loop1 = asyncio.new_event_loop(); fut = loop1.create_future(); loop1.close()
+// async def main():
+//     try: await fut
+//     except RuntimeError as e: print("RuntimeError:", e)
+// asyncio.run(main())
+//
+// RuntimeError: Task <Task pending name='Task-1' coro=<main() ...>> got Future <Future pending>
+// attached to a different loop
+TEST(Future, AFutureOfAGoneLoopIsForeignToALoopAtTheSameAddress) {
+  std::optional<aio::EventLoop> slot;  // both loops are made in the same place
+  slot.emplace();
+  const aio::EventLoop* first = &*slot;
+  aio::Future<int> old(*slot);
+  slot.reset();
+  slot.emplace();
+  ASSERT_EQ(&*slot, first);
+  EXPECT_EQ(slot->run_until_complete(await_foreign(old)),
+            "Task got a Future attached to a different loop");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 // Each ordering test quotes the Python program whose output it asserts (every program starts
 // with `import asyncio`; run them with python3 3.11). The C++ records events where the Python
 // prints lines.
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <exception>
@@ -475,6 +476,48 @@ TEST(Timeout, OpenScopeWhenRunEndsPropagatesCancelledError) {
 
 TEST(Timeout, OutsideATaskIsAnError) {
   EXPECT_THROW((void)aio::timeout_at(1.0), aio::RuntimeError);
+}
+
+aio::Task<aio::Timeout> enter_and_return_a_scope() {
+  co_return aio::timeout(0.1);
+}
+
+aio::Task<void> use_a_scope_that_outlived_its_task(Recorder* log) {
+  aio::Timeout scope = co_await aio::create_task(enter_and_return_a_scope());
+  co_await aio::sleep(0.2);
+  log->add(fmt::format("expired: {}", python_bool(scope.expired())));
+  try {
+    scope.reschedule(1);
+  } catch (const aio::RuntimeError& error) {
+    log->add(fmt::format("RuntimeError: {}", error.what()));
+  }
+  scope.exit();
+  log->add("exit ok");
+}
+
+// A scope that outlives the task that entered it: the deadline finds the task done (gone, here)
+// and only marks the scope expired. It used to cancel the freed task.
+//
+// async def make():
+//     cm = asyncio.timeout(0.1); await cm.__aenter__(); return cm
+// async def main():
+//     cm = await asyncio.create_task(make())
+//     await asyncio.sleep(0.2)
+//     print("expired:", cm.expired())
+//     try: cm.reschedule(1)
+//     except RuntimeError as e: print("RuntimeError:", e)
+//     await cm.__aexit__(None, None, None); print("exit ok")
+// asyncio.run(main())
+//
+// expired: True
+// RuntimeError: Cannot change state of expiring Timeout
+// exit ok
+TEST(Timeout, AScopeThatOutlivesItsTaskExpiresWithoutTouchingIt) {
+  Recorder log;
+  aio::run(use_a_scope_that_outlived_its_task(&log));
+  EXPECT_EQ(log.events(),
+            (Events{"expired: True", "RuntimeError: Cannot change state of expiring Timeout",
+                    "exit ok"}));
 }
 
 }  // namespace

@@ -26,7 +26,31 @@ class Task;
 
 namespace detail {
 class TaskBase;
-}
+
+/// What a future holds of its loop. A future can outlive its loop: a Future
+/// kept after aio::run returned, a task handle kept after its loop closed.
+/// Python keeps such a loop object alive, closed; here the loop is gone. So a
+/// future points to this small block instead, which points to the loop while
+/// the loop exists and to nothing afterwards, and lives as long as a future
+/// points to it. A future that finds nothing there reports "Event loop is
+/// closed" instead of reaching into freed memory, and no later loop, even one
+/// at the same address, is ever taken for its own.
+class LoopAnchor {
+ public:
+  /// The loop, or nullptr once it is gone.
+  EventLoop* loop() const noexcept { return loop_; }
+  void retain() noexcept { ++references_; }
+  void release() noexcept {
+    if (--references_ == 0) delete this;
+  }
+
+ private:
+  friend class aio::EventLoop;
+  explicit LoopAnchor(EventLoop& loop) noexcept : loop_(&loop) {}
+  EventLoop* loop_;
+  int references_ = 1;  // the loop's own
+};
+}  // namespace detail
 
 /// An event loop (the loop `asyncio.get_running_loop()` returns): one thread
 /// runs callbacks and task steps, one at a time, and timers when they are due.
@@ -105,6 +129,8 @@ class EventLoop {
 
   // Runtime internals: how futures, tasks and timers talk to the loop.
 
+  /// What the futures of this loop hold of it.
+  detail::LoopAnchor& anchor() const noexcept { return *anchor_; }
   /// Puts `callback` at the end of the ready queue, holding a reference to it.
   void schedule(detail::Callback& callback) {
     if (closed_) return;  // a closed loop runs nothing more
@@ -165,6 +191,7 @@ class EventLoop {
   void run_timed(const detail::ReadyQueue::Entry& entry);
   void abandon_pending_tasks() noexcept;
 
+  detail::LoopAnchor* anchor_;
   detail::ReadyQueue ready_;
   detail::TimerHeap timers_;
   detail::Selector selector_;

@@ -35,10 +35,19 @@ enum class FutureState : std::uint8_t { pending, finished, cancelled };
 /// pointer, not two (tasks are the runtime's most numerous objects).
 class FutureBase : public Callback {
  public:
-  /// A task's loop is known only when it is scheduled, so `loop` may be null.
-  explicit FutureBase(EventLoop* loop) noexcept : loop_(loop) {}
+  /// A future of `loop`.
+  explicit FutureBase(EventLoop& loop) noexcept { bind_loop(loop); }
 
-  EventLoop& loop() const noexcept { return *loop_; }
+  /// The future's loop. Throws RuntimeError "Event loop is closed" when the
+  /// loop is gone (Python's loop would still exist, closed).
+  EventLoop& loop() const {
+    EventLoop* loop = anchor_->loop();
+    if (loop == nullptr) throw_loop_closed();
+    return *loop;
+  }
+  /// Whether this future belongs to `loop`; never to a loop that took the
+  /// address of its own, gone, loop.
+  bool belongs_to(const EventLoop& loop) const noexcept { return anchor_ == &loop.anchor(); }
   bool done() const noexcept { return state_ != FutureState::pending; }
   bool cancelled() const noexcept { return state_ == FutureState::cancelled; }
 
@@ -113,9 +122,31 @@ class FutureBase : public Callback {
   /// retrieved" report, and on timelines, for what a task waits on.
   virtual std::string describe_future() const { return "Future"; }
 
+  /// Whether finishing this future now would drop callbacks, its loop being
+  /// closed or gone. Python's Future raises RuntimeError "Event loop is
+  /// closed" then (from `loop.call_soon`), after the future is done; Future's
+  /// set_result, set_exception and cancel do the same (throw_loop_closed).
+  bool would_drop_callbacks() const noexcept {
+    if (last_callback_ == nullptr) return false;
+    const EventLoop* loop = anchor_->loop();
+    return loop == nullptr || loop->is_closed();
+  }
+  /// Throws RuntimeError "Event loop is closed".
+  [[noreturn]] static void throw_loop_closed();
+
  protected:
+  /// A task's loop is known only when it starts (bind_loop).
+  FutureBase() noexcept = default;
   /// Frees the callbacks still registered: they never run.
-  virtual ~FutureBase() { clear_done_callbacks(); }
+  virtual ~FutureBase() {
+    clear_done_callbacks();
+    if (anchor_ != nullptr) anchor_->release();
+  }
+  /// Makes this future one of `loop`'s.
+  void bind_loop(EventLoop& loop) noexcept {
+    anchor_ = &loop.anchor();
+    anchor_->retain();
+  }
   /// Frees the object when the last reference goes.
   virtual void destroy() noexcept = 0;
 
@@ -129,7 +160,7 @@ class FutureBase : public Callback {
   /// Reports an exception nobody looked at; called as the future is freed.
   void report_unretrieved_exception() const noexcept;
 
-  EventLoop* loop_;
+  LoopAnchor* anchor_ = nullptr;
   /// The error of a failed future, or the CancelledError of a cancelled one.
   std::exception_ptr exception_;
   /// The done callbacks form a ring through their next_in_list links: the
@@ -349,7 +380,7 @@ class Future {
   /// A pending future on the running loop.
   Future() : Future(get_running_loop()) {}
   /// A pending future on `loop` (`loop.create_future()`).
-  explicit Future(EventLoop& loop) : Future(*new detail::FutureCore<T>(&loop)) {}
+  explicit Future(EventLoop& loop) : Future(*new detail::FutureCore<T>(loop)) {}
   /// Shares an existing state (gather returns its gathering future this way).
   explicit Future(detail::FutureCore<T>& core) noexcept : core_(&core) { core_->retain(); }
   /// Another handle to the same future.
@@ -365,24 +396,37 @@ class Future {
   /// (`Future.set_result`). Throws InvalidStateError when it is done already.
   template <class U = T>
   requires(!std::is_void_v<U>) void set_result(U&& result) {
+    const bool drops = core_->would_drop_callbacks();
     core_->set_result(std::forward<U>(result));
+    if (drops) detail::FutureBase::throw_loop_closed();
   }
   /// The same for a Future<void>, which finishes without a value.
-  void set_result() requires std::is_void_v<T> { core_->set_result(); }
+  void set_result() requires std::is_void_v<T> {
+    const bool drops = core_->would_drop_callbacks();
+    core_->set_result();
+    if (drops) detail::FutureBase::throw_loop_closed();
+  }
   /// Finishes the future with the exception `error` and schedules its
   /// callbacks (`Future.set_exception`). Throws InvalidStateError when it is
   /// done already.
-  void set_exception(std::exception_ptr error) { core_->set_exception(std::move(error)); }
+  void set_exception(std::exception_ptr error) {
+    const bool drops = core_->would_drop_callbacks();
+    core_->set_exception(std::move(error));
+    if (drops) detail::FutureBase::throw_loop_closed();
+  }
   /// The same with an exception object: `future.set_exception(MyError("..."))`.
   template <class E>
   void set_exception(E error) {
-    core_->set_exception(std::make_exception_ptr(std::move(error)));
+    set_exception(std::make_exception_ptr(std::move(error)));
   }
 
   /// Cancels the future and schedules its callbacks (`Future.cancel`); its
   /// awaiters get CancelledError with `message`. False when it is done already.
   bool cancel(const std::optional<std::string>& message = std::nullopt) {
-    return core_->cancel(message);
+    const bool drops = core_->would_drop_callbacks();
+    const bool cancelled = core_->cancel(message);
+    if (cancelled && drops) detail::FutureBase::throw_loop_closed();
+    return cancelled;
   }
   /// Whether the future has a value, an exception or was cancelled (`Future.done`).
   bool done() const noexcept { return core_->done(); }

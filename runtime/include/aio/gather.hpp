@@ -41,7 +41,7 @@ template <class R, class Children, class Collect>
 class GatheringFuture final : public FutureCore<R> {
  public:
   GatheringFuture(EventLoop& loop, Children children, bool return_exceptions, Collect collect)
-      : FutureCore<R>(&loop),
+      : FutureCore<R>(loop),
         children_(std::move(children)),
         collect_(std::move(collect)),
         return_exceptions_(return_exceptions) {}

@@ -73,6 +73,11 @@ class TaskBase : public FutureBase {
     return extras_->cancel_requests;
   }
 
+  /// A pointer to this task that becomes null when the task is freed, as
+  /// Python's `weakref.ref(task)`: for what may outlive the task without
+  /// keeping it alive (a timeout scope).
+  std::shared_ptr<TaskBase*> weak_reference();
+
   std::string name() const;
   void set_name(std::string name);
   bool is_task() const noexcept { return is_task_; }
@@ -160,6 +165,8 @@ class TaskBase : public FutureBase {
     /// future, apart from the task's own).
     std::optional<std::string> sleep_cancel_message;
     int cancel_requests = 0;
+    /// See weak_reference; empty until asked for.
+    std::shared_ptr<TaskBase*> self;
   };
 
   void complete_from_coroutine();

@@ -39,8 +39,12 @@
 ///    `aio::cause_of`, as Python's `raise TimeoutError from exc_val`), the
 ///    error itself otherwise. `exit()`
 ///    leaves after a body that ended normally. Both cancel the timer. A scope
-///    destroyed without exit() leaves as exit() would (no conversion). Keep the
-///    scope a local of the task that entered it (it does not own the task).
+///    destroyed without exit() leaves as exit() would (no conversion).
+///
+/// A scope does not keep its task alive, and may outlive it (a task that
+/// enters a scope and returns it): a deadline that passes after the task is
+/// gone marks the scope expired and cancels nothing, as Python's cancel of a
+/// done task does nothing.
 ///
 /// Nested scopes with the same deadline both cancel the task; the inner one's
 /// exit still sees the outer request outstanding, so it lets CancelledError
@@ -67,9 +71,10 @@ namespace detail {
 struct TimeoutState {
   enum class Phase { entered, expiring, expired, exited };
 
-  // No reference: the scope lives in the task's own frame, and a reference
-  // from there would keep the frame alive forever.
-  TaskBase* task = nullptr;
+  // Weak: the scope usually lives in the task's own frame, and a reference
+  // from there would keep the frame alive for ever; but it may outlive the
+  // task, which then reads as null.
+  std::shared_ptr<TaskBase*> task;
   std::optional<double> when;
   std::optional<Handle> handler;  // the pending call_at (or call_soon)
   int cancelling = 0;             // task.cancelling() when the scope was entered
@@ -87,7 +92,7 @@ class Timeout {
   explicit Timeout(std::optional<double> when) : state_(std::make_shared<detail::TimeoutState>()) {
     detail::TaskBase* task = detail::running_task_or_null();
     if (task == nullptr) throw RuntimeError("Timeout should be used inside a task");
-    state_->task = task;
+    state_->task = task->weak_reference();
     state_->cancelling = task->cancelling();
     reschedule(when);
   }
@@ -172,7 +177,9 @@ class Timeout {
     bool handles_it = false;
     if (state.phase == Phase::expiring) {
       state.phase = Phase::expired;
-      handles_it = state.task->uncancel() <= state.cancelling;
+      // A task that is gone has no request left to withdraw.
+      detail::TaskBase* task = *state.task;
+      handles_it = (task != nullptr ? task->uncancel() : 0) <= state.cancelling;
     } else if (state.phase == Phase::entered) {
       state.phase = Phase::exited;
     }
@@ -181,7 +188,7 @@ class Timeout {
 
   static void on_timeout(detail::TimeoutState& state) {
     if (state.phase != detail::TimeoutState::Phase::entered) return;
-    state.task->cancel({});
+    if (detail::TaskBase* task = *state.task) task->cancel({});
     state.phase = detail::TimeoutState::Phase::expiring;
     state.handler.reset();  // drop the reference early
   }

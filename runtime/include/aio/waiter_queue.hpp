@@ -151,13 +151,13 @@ class QueuedWait final : public FutureCore<void> {
   /// waiter is reported, on timelines for instance.
   QueuedWait(WaiterQueue& waiters, EventLoop& loop, const char* waiting_for,
              const WaitCondition* condition = nullptr)
-      : FutureCore<void>(&loop),
+      : FutureCore<void>(loop),
         waiters_(&waiters),
         waiting_for_(waiting_for),
         condition_(condition) {}
   /// Awaiters are moved before they are awaited; a queued wait stays put.
   QueuedWait(QueuedWait&& other) noexcept
-      : FutureCore<void>(&other.loop()),
+      : FutureCore<void>(other.loop()),
         waiters_(std::exchange(other.waiters_, nullptr)),
         waiting_for_(other.waiting_for_),
         condition_(other.condition_) {}
