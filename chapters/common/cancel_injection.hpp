@@ -29,13 +29,11 @@ struct CancelInjection {
   /// What the timeline's observer calls at each task event.
   void observe(const aio::detail::TaskBase& task, aio::TaskEventKind kind) {
     if (kind != aio::TaskEventKind::suspended || ++suspensions != cancel_at) return;
-    aio::detail::TaskBase* main = nullptr;
-    task.loop().for_each_pending_task([&](aio::detail::TaskBase& pending) {
-      if (main == nullptr && !pending.done()) main = &pending;
-    });
+    // The oldest task not done is the section's main task.
+    aio::TaskRef main = aio::all_tasks().front();
     // The observer runs inside the task's step, so the cancellation waits for
     // the next loop iteration; the reference keeps main alive until then.
-    task.loop().call_soon([this, main = aio::TaskRef(*main)]() mutable {
+    task.loop().call_soon([this, main]() mutable {
       if (main.cancel()) cancelled = true;
     });
   }

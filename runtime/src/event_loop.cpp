@@ -4,9 +4,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <vector>
-
-#include "aio/task.hpp"
 
 namespace aio {
 namespace {
@@ -24,13 +21,10 @@ constexpr double maximum_select_timeout = 24 * 3600;
 
 }  // namespace
 
-EventLoop::EventLoop()
-    : anchor_(new detail::LoopAnchor(*this)), debug_(default_debug), serial_(++loops_created) {}
+EventLoop::EventLoop() : LoopCore(*this), debug_(default_debug), serial_(++loops_created) {}
 
 EventLoop::~EventLoop() {
   if (!closed_) close();
-  anchor_->loop_ = nullptr;  // the futures that outlive the loop find it gone
-  anchor_->release();
 }
 
 detail::FunctionHandle& EventLoop::schedule_function(std::function<void()> function, double when) {
@@ -42,32 +36,6 @@ detail::FunctionHandle& EventLoop::schedule_function(std::function<void()> funct
     schedule_timer(*handle, when);
   }
   return *handle;
-}
-
-void EventLoop::schedule_timer(detail::Callback& node, double when) {
-  if (closed_) return;
-  timers_.push(node, when);
-}
-
-void EventLoop::cancel_timer(detail::Callback& node) noexcept {
-  if (node.armed_sequence == 0) return;  // already fired, or never armed
-  node.armed_sequence = 0;
-  timers_.note_cancelled();
-}
-
-void EventLoop::add_pending_task(detail::TaskBase& task) noexcept {
-  task.previous_pending = last_pending_task_;
-  task.next_pending = nullptr;
-  (last_pending_task_ != nullptr ? last_pending_task_->next_pending : first_pending_task_) = &task;
-  last_pending_task_ = &task;
-}
-
-void EventLoop::remove_pending_task(detail::TaskBase& task) noexcept {
-  (task.previous_pending != nullptr ? task.previous_pending->next_pending : first_pending_task_) =
-      task.next_pending;
-  (task.next_pending != nullptr ? task.next_pending->previous_pending : last_pending_task_) =
-      task.previous_pending;
-  task.previous_pending = task.next_pending = nullptr;
 }
 
 void EventLoop::run_forever() {
@@ -156,21 +124,7 @@ void EventLoop::close() {
   closed_ = true;
   while (!ready_.empty()) ready_.pop().callback.release();
   timers_.clear();
-  abandon_pending_tasks();
-}
-
-void EventLoop::abandon_pending_tasks() noexcept {
-  // Hold every task while detaching, so none is freed while another points to it.
-  std::vector<detail::TaskBase*> pending;
-  for_each_pending_task([&](detail::TaskBase& task) {
-    task.retain();
-    pending.push_back(&task);
-  });
-  for (detail::TaskBase* task : pending) {
-    remove_pending_task(*task);
-    task->abandon();
-  }
-  for (detail::TaskBase* task : pending) task->release();
+  detail::abandon_pending_tasks(pending_tasks_);
 }
 
 void set_default_debug(bool enabled) noexcept {
@@ -205,7 +159,7 @@ void FunctionHandle::cancel() noexcept {
   if (cancelled_) return;
   cancelled_ = true;
   // A closed loop has disarmed every timer, and may be gone: leave it alone.
-  if (armed_sequence != 0) loop_->cancel_timer(*this);
+  if (armed_sequence != 0) core(*loop_).cancel_timer(*this);
 }
 
 }  // namespace detail

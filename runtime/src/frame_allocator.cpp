@@ -1,4 +1,6 @@
-#include "aio/frame_allocator.hpp"
+#include "aio/detail/frame_allocator.hpp"
+
+#include "aio/frame_allocations.hpp"
 
 #include <array>
 #include <new>

@@ -62,7 +62,7 @@ void FutureBase::throw_loop_closed() {
 
 void FutureBase::add_done_callback(Callback& callback) {
   if (done()) {
-    loop().schedule(callback);
+    core(loop()).schedule(callback);
     return;
   }
   callback.retain();
@@ -78,7 +78,7 @@ void FutureBase::add_done_callback(Callback& callback) {
 void FutureBase::add_borrowing_done_callback(Callback& callback) {
   add_done_callback(callback);
   if (done()) {
-    loop().schedule(*this);  // scheduled at once: keep this alive behind it
+    core(loop()).schedule(*this);  // scheduled at once: keep this alive behind it
   } else {
     has_borrowing_callback_ = true;
   }
@@ -116,10 +116,10 @@ void FutureBase::complete(FutureState final_state) {
     Callback& callback = *next;
     next = callback.next_in_list;
     callback.next_in_list = nullptr;
-    loop->schedule_owned(callback);
+    core(*loop).schedule_owned(callback);
     if (&callback == last) break;
   }
-  if (keep_alive) loop->schedule_owned(*this);
+  if (keep_alive) core(*loop).schedule_owned(*this);
 }
 
 void FutureBase::mark_cancelled(std::exception_ptr cancelled_error) {

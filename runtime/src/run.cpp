@@ -80,7 +80,7 @@ void cancel_all_tasks(EventLoop& loop) {
       for (TaskBase* task : tasks) task->release();
     }
   } held;
-  loop.for_each_pending_task([&](TaskBase& task) {
+  for_each_pending_task(loop, [&](TaskBase& task) {
     task.retain();
     held.tasks.push_back(&task);
   });
@@ -95,7 +95,7 @@ void cancel_all_tasks(EventLoop& loop) {
       if (--remaining == 0) all_finished.set_result();
     });
   }
-  run_until_done(loop, all_finished.core());
+  run_until_done(loop, state_of(all_finished));
 
   for (TaskBase* task : held.tasks) {
     if (!task->cancelled() && task->error()) {

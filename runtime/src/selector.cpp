@@ -1,4 +1,4 @@
-#include "aio/selector.hpp"
+#include "aio/detail/selector.hpp"
 
 #include <sys/epoll.h>
 #include <unistd.h>

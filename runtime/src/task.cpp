@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <string_view>
+#include <vector>
 
 #include "aio/trace.hpp"
 
@@ -72,7 +73,9 @@ const char* to_string(CoroutineState state) noexcept {
 }
 
 std::optional<TaskRef> current_task() {
-  if (detail::TaskBase* task = detail::running_task_or_null()) return TaskRef(*task);
+  if (detail::TaskBase* task = detail::running_task_or_null()) {
+    return detail::HandleAccess::make<TaskRef>(*task);
+  }
   return std::nullopt;
 }
 
@@ -215,11 +218,9 @@ void TaskBase::start_as_task(EventLoop& loop, std::string name) {
   number_ = ++task_counter;
   if (!name.empty()) extras().name = std::move(name);
   retain();  // the loop keeps every pending task alive, as CPython's callbacks do
-  loop.add_pending_task(*this);
-  loop.schedule(*this);
-  if (Timeline* timeline = recording_timeline) [[unlikely]] {
-    timeline->record(*this, TaskEventKind::created);
-  }
+  join_pending_tasks(loop);
+  core(loop).schedule(*this);
+  trace(*this, TaskEventKind::created);
 }
 
 TaskBase::Extras& TaskBase::extras() {
@@ -279,27 +280,23 @@ void TaskBase::run() {
     must_cancel_ = false;
     closed_ = true;
     end_cancelled(std::make_exception_ptr(CancelledError(cancel_message())));
-    if (Timeline* timeline = recording_timeline) [[unlikely]] {
-      timeline->record(*this, TaskEventKind::cancelled);
-    }
-    loop().remove_pending_task(*this);
+    trace(*this, TaskEventKind::cancelled);
+    leave_pending_tasks();
     release();
     return;
   }
-  if (fut_waiter_ != nullptr && !must_cancel_ && fut_waiter_->wait_again()) {
+  if (fut_waiter_ != nullptr && !must_cancel_ && fut_waiter_->requeue_if_still_blocked()) {
     fut_waiter_->add_done_callback(*this);  // woken too soon: it waits on
     return;
   }
-  if (Timeline* timeline = recording_timeline) [[unlikely]] {
-    timeline->record(*this, started_ ? TaskEventKind::resumed : TaskEventKind::started);
-  }
+  trace(*this, started_ ? TaskEventKind::resumed : TaskEventKind::started);
   fut_waiter_ = nullptr;
   started_ = true;
-  loop().enter_task(*this);
+  core(loop()).enter_task(*this);
   in_step_ = true;
   resume_next_.resume();  // runs until the coroutine suspends again or finishes
   in_step_ = false;
-  loop().leave_task();
+  core(loop()).leave_task();
   if (closed_) complete_from_coroutine();
 }
 
@@ -308,15 +305,15 @@ void TaskBase::expire() {
   // scheduled the task.
   if (sleep_ != Sleep::pending) return;
   sleep_ = Sleep::fired;
-  loop().schedule(*this);
+  core(loop()).schedule(*this);
 }
 
 bool TaskBase::cancel_sleep(const std::optional<std::string>& message) {
   if (sleep_ != Sleep::pending) return false;
   extras().sleep_cancel_message = message;
   sleep_ = Sleep::cancelled;
-  loop().cancel_timer(*this);
-  loop().schedule(*this);
+  core(loop()).cancel_timer(*this);
+  core(loop()).schedule(*this);
   return true;
 }
 
@@ -341,16 +338,14 @@ void TaskBase::complete_from_coroutine() {
   } else {
     complete(FutureState::finished);
   }
-  if (Timeline* timeline = recording_timeline) [[unlikely]] {
-    if (cancelled()) {
-      timeline->record(*this, TaskEventKind::cancelled);
-    } else if (exception_) {
-      timeline->record(*this, TaskEventKind::failed, describe_error(exception_));
-    } else {
-      timeline->record(*this, TaskEventKind::finished);
-    }
+  if (cancelled()) {
+    trace(*this, TaskEventKind::cancelled);
+  } else if (exception_) {
+    trace(*this, TaskEventKind::failed, [this] { return describe_error(exception_); });
+  } else {
+    trace(*this, TaskEventKind::finished);
   }
-  loop().remove_pending_task(*this);
+  leave_pending_tasks();
   release();  // the loop's reference; may free the frame, so it comes last
 }
 
@@ -363,32 +358,27 @@ void TaskBase::wait_on(FutureBase& future, std::coroutine_handle<> suspended) {
   resume_next_ = suspended;
   fut_waiter_ = &future;
   future.add_done_callback(*this);
-  if (Timeline* timeline = recording_timeline) [[unlikely]] {
+  trace(*this, TaskEventKind::suspended, [&future] {
     // A task by its name; any other future as Python names its class.
     const auto* task = dynamic_cast<const TaskBase*>(&future);
-    timeline->record(*this, TaskEventKind::suspended,
-                     task != nullptr ? task->name() : future.describe_future());
-  }
+    return task != nullptr ? task->name() : future.describe_future();
+  });
   // A cancellation requested during this step goes straight to the new waiter.
   if (must_cancel_ && fut_waiter_->cancel(cancel_message())) must_cancel_ = false;
 }
 
 void TaskBase::yield_once(std::coroutine_handle<> suspended) {
   resume_next_ = suspended;
-  loop().schedule(*this);
-  if (Timeline* timeline = recording_timeline) [[unlikely]] {
-    timeline->record(*this, TaskEventKind::suspended, "sleep(0)");
-  }
+  core(loop()).schedule(*this);
+  trace(*this, TaskEventKind::suspended, "sleep(0)");
 }
 
 void TaskBase::sleep_until(double when, std::coroutine_handle<> suspended) {
   resume_next_ = suspended;
   sleep_ = Sleep::pending;
-  loop().schedule_timer(*this, when);
-  if (Timeline* timeline = recording_timeline) [[unlikely]] {
-    timeline->record(*this, TaskEventKind::suspended,
-                     fmt::format("sleep({:.6g})", when - loop().time()));
-  }
+  core(loop()).schedule_timer(*this, when);
+  trace(*this, TaskEventKind::suspended,
+        [&] { return fmt::format("sleep({:.6g})", when - loop().time()); });
   if (must_cancel_ && cancel_sleep(cancel_message())) must_cancel_ = false;
 }
 
@@ -413,6 +403,35 @@ void TaskBase::finish_sleep() {
     throw CancelledError(extras_->sleep_cancel_message);
   }
   deliver_pending_cancel();
+}
+
+void TaskBase::join_pending_tasks(EventLoop& loop) noexcept {
+  PendingTasks& tasks = core(loop).pending_tasks();
+  previous_pending = tasks.last;
+  next_pending = nullptr;
+  (tasks.last != nullptr ? tasks.last->next_pending : tasks.first) = this;
+  tasks.last = this;
+}
+
+void TaskBase::leave_pending_tasks() noexcept {
+  PendingTasks& tasks = core(loop()).pending_tasks();
+  (previous_pending != nullptr ? previous_pending->next_pending : tasks.first) = next_pending;
+  (next_pending != nullptr ? next_pending->previous_pending : tasks.last) = previous_pending;
+  previous_pending = next_pending = nullptr;
+}
+
+void abandon_pending_tasks(PendingTasks& tasks) noexcept {
+  // Hold every task while detaching, so none is freed while another points to it.
+  std::vector<TaskBase*> pending;
+  for (TaskBase* task = tasks.first; task != nullptr; task = task->next_pending) {
+    task->retain();
+    pending.push_back(task);
+  }
+  for (TaskBase* task : pending) {
+    task->leave_pending_tasks();
+    task->abandon();
+  }
+  for (TaskBase* task : pending) task->release();
 }
 
 void TaskBase::abandon() noexcept {

@@ -1,4 +1,4 @@
-#include "aio/timer_heap.hpp"
+#include "aio/detail/timer_heap.hpp"
 
 #include <utility>
 

@@ -270,6 +270,10 @@ bool Timeline::recording() const noexcept {
   return detail::recording_timeline == this;
 }
 
+void detail::record_event(const TaskBase& task, TaskEventKind kind, std::string_view detail) {
+  recording_timeline->record(task, kind, detail);
+}
+
 void Timeline::record(const detail::TaskBase& task, TaskEventKind kind, std::string_view detail) {
   if (observer_) observer_(task, kind);
   const double now = perf_counter() - origin_;

@@ -6,7 +6,7 @@
 #include <deque>
 #include <vector>
 
-#include "aio/ready_queue.hpp"
+#include "aio/detail/ready_queue.hpp"
 
 namespace {
 

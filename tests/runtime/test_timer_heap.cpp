@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "aio/timer_heap.hpp"
+#include "aio/detail/timer_heap.hpp"
 #include "recorder.hpp"
 
 namespace {

@@ -21,7 +21,7 @@
 #include "aio/event.hpp"
 #include "aio/event_loop.hpp"
 #include "aio/exception_group.hpp"
-#include "aio/frame_allocator.hpp"
+#include "aio/frame_allocations.hpp"
 #include "aio/future.hpp"
 #include "aio/gather.hpp"
 #include "aio/handle.hpp"

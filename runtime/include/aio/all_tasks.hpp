@@ -21,8 +21,8 @@ namespace aio {
 /// RuntimeError when no loop is running.
 inline std::vector<TaskRef> all_tasks() {
   std::vector<TaskRef> tasks;
-  get_running_loop().for_each_pending_task([&](detail::TaskBase& task) {
-    if (!task.done()) tasks.emplace_back(task);
+  detail::for_each_pending_task(get_running_loop(), [&](detail::TaskBase& task) {
+    if (!task.done()) tasks.push_back(detail::HandleAccess::make<TaskRef>(task));
   });
   return tasks;
 }

@@ -72,7 +72,7 @@ Task<await_result_t<A>> await_awaitable(A awaitable) {
 /// A task stays itself; a coroutine becomes a task of the running loop.
 template <class T>
 Task<T> ensure_future(Task<T> awaitable) {
-  if (!awaitable.promise().is_task()) return create_task(std::move(awaitable));
+  if (!detail::state_of(awaitable).is_task()) return create_task(std::move(awaitable));
   return awaitable;
 }
 
@@ -108,16 +108,6 @@ struct handle_value<Future<T>> {
 };
 template <class Handle>
 using handle_value_t = typename handle_value<Handle>::type;
-
-/// Where a finished Task's or Future's value is stored, for take_result.
-template <class T>
-TaskPromise<T>& result_core(const Task<T>& task) noexcept {
-  return task.promise();
-}
-template <class T>
-FutureCore<T>& result_core(const Future<T>& future) noexcept {
-  return future.core();
-}
 
 }  // namespace detail
 

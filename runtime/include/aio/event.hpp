@@ -6,7 +6,7 @@
 #include <coroutine>
 #include <optional>
 
-#include "aio/waiter_queue.hpp"
+#include "aio/detail/waiter_queue.hpp"
 
 namespace aio {
 

@@ -13,11 +13,9 @@
 #include <utility>
 
 #include "aio/clock.hpp"
+#include "aio/detail/loop_core.hpp"
 #include "aio/errors.hpp"
 #include "aio/handle.hpp"
-#include "aio/ready_queue.hpp"
-#include "aio/selector.hpp"
-#include "aio/timer_heap.hpp"
 
 namespace aio {
 
@@ -25,31 +23,17 @@ template <class T>
 class Task;
 
 namespace detail {
-class TaskBase;
+class FutureBase;
+}  // namespace detail
 
-/// What a future holds of its loop. A future can outlive its loop: a Future
-/// kept after aio::run returned, a task handle kept after its loop closed.
-/// Python keeps such a loop object alive, closed; here the loop is gone. So a
-/// future points to this small block instead, which points to the loop while
-/// the loop exists and to nothing afterwards, and lives as long as a future
-/// points to it. A future that finds nothing there reports "Event loop is
-/// closed" instead of reaching into freed memory, and no later loop, even one
-/// at the same address, is ever taken for its own.
-class LoopAnchor {
- public:
-  /// The loop, or nullptr once it is gone.
-  EventLoop* loop() const noexcept { return loop_; }
-  void retain() noexcept { ++references_; }
-  void release() noexcept {
-    if (--references_ == 0) delete this;
-  }
-
- private:
-  friend class aio::EventLoop;
-  explicit LoopAnchor(EventLoop& loop) noexcept : loop_(&loop) {}
-  EventLoop* loop_;
-  int references_ = 1;  // the loop's own
-};
+namespace detail {
+LoopCore& core(EventLoop& loop) noexcept;
+const LoopCore& core(const EventLoop& loop) noexcept;
+/// Makes `main` a task of `loop` when it is a coroutine; throws ValueError
+/// when it is a task of another loop (run.cpp).
+void adopt_main(EventLoop& loop, TaskBase& main);
+/// Runs `loop` until `future` is done; the loop stops in the iteration after.
+void run_until_done(EventLoop& loop, FutureBase& future);
 }  // namespace detail
 
 /// An event loop (the loop `asyncio.get_running_loop()` returns): one thread
@@ -58,7 +42,11 @@ class LoopAnchor {
 /// aio::run makes one, runs main on it and closes it. A program that wants
 /// a loop of its own (`asyncio.new_event_loop()`) declares one, runs it with
 /// run_until_complete and closes it; the destructor closes it too.
-class EventLoop {
+///
+/// The machinery that futures, tasks and timers use (the ready queue, the
+/// timer heap, the running task...) is a private base, detail::LoopCore,
+/// which the runtime's own parts reach through detail::core(loop).
+class EventLoop : private detail::LoopCore {
  public:
   EventLoop();
   ~EventLoop();
@@ -100,9 +88,15 @@ class EventLoop {
   double time() const { return perf_counter(); }
 
   /// Wraps `main` in a task, runs the loop until it is done and returns its
-  /// result or rethrows its exception (`loop.run_until_complete`). Defined in run.hpp.
+  /// result or rethrows its exception (`loop.run_until_complete`).
   template <class T>
-  T run_until_complete(Task<T> main);
+  T run_until_complete(Task<T> main) {
+    // Only Task's own members, so this header needs no more than Task's
+    // declaration: whoever calls this has a Task, and so has task.hpp.
+    detail::adopt_main(*this, main.state());
+    detail::run_until_done(*this, main.state());
+    return std::move(main).take_result();
+  }
 
   /// Runs iterations until stop() is called (`loop.run_forever`).
   void run_forever();
@@ -113,7 +107,7 @@ class EventLoop {
   /// Whether the loop is running now (`loop.is_running`).
   bool is_running() const noexcept { return running_; }
   /// Whether close() was called (`loop.is_closed`).
-  bool is_closed() const noexcept { return closed_; }
+  bool is_closed() const noexcept { return LoopCore::is_closed(); }
   /// Distinct for every loop the process creates, even when a new loop takes
   /// the address of an old one (as successive aio::run calls do).
   std::uint64_t serial() const noexcept { return serial_; }
@@ -126,49 +120,6 @@ class EventLoop {
   /// In debug mode, the loop time in seconds above which a callback or task
   /// step is reported as slow (`loop.slow_callback_duration`).
   double slow_callback_duration = 0.1;
-
-  // Runtime internals: how futures, tasks and timers talk to the loop.
-
-  /// What the futures of this loop hold of it.
-  detail::LoopAnchor& anchor() const noexcept { return *anchor_; }
-  /// Puts `callback` at the end of the ready queue, holding a reference to it.
-  void schedule(detail::Callback& callback) {
-    if (closed_) return;  // a closed loop runs nothing more
-    callback.retain();
-    ready_.push(callback);
-  }
-  /// schedule(), handing the ready queue a reference the caller holds.
-  void schedule_owned(detail::Callback& callback) {
-    if (closed_) {
-      callback.release();
-      return;
-    }
-    ready_.push(callback);
-  }
-  /// Arms `node` in the timer heap for `when`.
-  void schedule_timer(detail::Callback& node, double when);
-  /// Disarms `node` if it waits in the timer heap; its entry is dropped later.
-  void cancel_timer(detail::Callback& node) noexcept;
-
-  /// The task whose step is running now, or nullptr between steps.
-  detail::TaskBase* current_task() const noexcept { return current_task_; }
-  /// Marks `task` as running for the duration of its step.
-  void enter_task(detail::TaskBase& task) {
-    if (current_task_ != nullptr) {
-      throw RuntimeError("Cannot enter a task while another task is being executed");
-    }
-    current_task_ = &task;
-  }
-  /// Marks the end of the running task's step.
-  void leave_task() noexcept { current_task_ = nullptr; }
-
-  /// Every task of this loop that is not done yet, in creation order.
-  void add_pending_task(detail::TaskBase& task) noexcept;
-  /// Takes `task`, now done, out of the loop's list of pending tasks.
-  void remove_pending_task(detail::TaskBase& task) noexcept;
-  /// Calls `visit(task)` for every pending task of the loop, oldest first.
-  template <class Visit>
-  void for_each_pending_task(Visit visit) const;
 
  private:
   // Marks a call_soon callback. NaN, because every number is a deadline call_at may
@@ -189,23 +140,25 @@ class EventLoop {
   void run_entry(const detail::ReadyQueue::Entry& entry);
   /// run_entry, reporting an entry that holds the loop too long (debug mode).
   void run_timed(const detail::ReadyQueue::Entry& entry);
-  void abandon_pending_tasks() noexcept;
 
-  detail::LoopAnchor* anchor_;
-  detail::ReadyQueue ready_;
-  detail::TimerHeap timers_;
-  detail::Selector selector_;
-  detail::TaskBase* current_task_ = nullptr;
-  detail::TaskBase* first_pending_task_ = nullptr;
-  detail::TaskBase* last_pending_task_ = nullptr;
+  friend detail::LoopCore& detail::core(EventLoop& loop) noexcept;
+  friend const detail::LoopCore& detail::core(const EventLoop& loop) noexcept;
+
   bool running_ = false;
   bool stopping_ = false;
-  bool closed_ = false;
   bool debug_;
   std::uint64_t serial_;
 };
 
 namespace detail {
+/// The door to a loop's machinery, for the runtime's own parts.
+inline LoopCore& core(EventLoop& loop) noexcept {
+  return loop;
+}
+inline const LoopCore& core(const EventLoop& loop) noexcept {
+  return loop;
+}
+
 /// The loop running in this thread; only run_forever sets it.
 extern constinit thread_local EventLoop* running_loop_in_thread;
 [[noreturn]] void throw_no_running_loop();

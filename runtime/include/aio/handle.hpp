@@ -3,43 +3,11 @@
 /// Handle and TimerHandle: what `call_soon`, `call_later` and `call_at` return,
 /// so the caller can cancel the callback before it runs.
 
-#include <functional>
+#include <utility>
 
-#include "aio/callback.hpp"
+#include "aio/detail/function_handle.hpp"
 
 namespace aio {
-
-class EventLoop;
-
-namespace detail {
-
-/// A user callback scheduled on the loop, shared by the loop and the Handle.
-class FunctionHandle final : public Callback {
- public:
-  FunctionHandle(EventLoop& loop, std::function<void()> function, double when)
-      : loop_(&loop), function_(std::move(function)), when_(when) {}
-
-  void run() override;
-  void retain() noexcept override { ++references_; }
-  void release() noexcept override {
-    if (--references_ == 0) delete this;
-  }
-
-  void cancel() noexcept;
-  bool cancelled() const noexcept { return cancelled_; }
-  double when() const noexcept { return when_; }
-
- private:
-  ~FunctionHandle() = default;
-
-  EventLoop* loop_;
-  std::function<void()> function_;
-  double when_;
-  int references_ = 0;
-  bool cancelled_ = false;
-};
-
-}  // namespace detail
 
 /// A callback scheduled with `call_soon`. Cancelling it before it runs means it
 /// never runs, even if it is already in this iteration's ready queue.

@@ -12,12 +12,12 @@
 #include <optional>
 #include <utility>
 
+#include "aio/detail/waiter_queue.hpp"
 #include "aio/errors.hpp"
 #include "aio/event_loop.hpp"
 #include "aio/future.hpp"
 #include "aio/scoped_release.hpp"
 #include "aio/task.hpp"
-#include "aio/waiter_queue.hpp"
 
 namespace aio {
 

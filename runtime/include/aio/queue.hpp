@@ -45,10 +45,10 @@
 #include <utility>
 #include <vector>
 
+#include "aio/detail/waiter_queue.hpp"
 #include "aio/errors.hpp"
 #include "aio/event.hpp"
 #include "aio/task.hpp"
-#include "aio/waiter_queue.hpp"
 
 namespace aio {
 

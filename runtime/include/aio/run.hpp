@@ -13,24 +13,12 @@
 namespace aio {
 
 namespace detail {
-/// Makes `main` a task of `loop` when it is a coroutine; throws ValueError
-/// when it is a task of another loop.
-void adopt_main(EventLoop& loop, TaskBase& main);
-/// Runs `loop` until `future` is done; the loop stops in the iteration after.
-void run_until_done(EventLoop& loop, FutureBase& future);
 /// Runs `loop` until `main` is done, then shuts it down as asyncio.Runner
 /// does: cancels the tasks left and closes the loop, whatever happens.
 void run_and_shut_down(EventLoop& loop, FutureBase& main);
 /// Cancels every pending task of `loop` and runs the loop until they finish.
 void cancel_all_tasks(EventLoop& loop);
 }  // namespace detail
-
-template <class T>
-T EventLoop::run_until_complete(Task<T> main) {
-  detail::adopt_main(*this, main.core());
-  detail::run_until_done(*this, main.core());
-  return detail::take_result<T>(main.promise());
-}
 
 /// Runs `main` on a new event loop and returns its result.
 ///
@@ -44,9 +32,9 @@ T run(Task<T> main) {
     throw RuntimeError("aio::run() cannot be called from a running event loop");
   }
   EventLoop loop;
-  detail::adopt_main(loop, main.core());
-  detail::run_and_shut_down(loop, main.core());
-  return detail::take_result<T>(main.promise());
+  detail::adopt_main(loop, main.state());
+  detail::run_and_shut_down(loop, main.state());
+  return std::move(main).take_result();
 }
 
 }  // namespace aio

@@ -13,10 +13,10 @@
 #include <optional>
 #include <stdexcept>
 
+#include "aio/detail/waiter_queue.hpp"
 #include "aio/errors.hpp"
 #include "aio/future.hpp"
 #include "aio/scoped_release.hpp"
-#include "aio/waiter_queue.hpp"
 
 namespace aio {
 

@@ -40,7 +40,7 @@ void copy_outcome(Inner& inner, Future<T>& outer) {
   } else if constexpr (std::is_void_v<T>) {
     outer.set_result();
   } else {
-    outer.set_result(take_result<T>(result_core(inner)));
+    outer.set_result(take_result<T>(state_of(inner)));
   }
 }
 
@@ -52,7 +52,7 @@ template <Awaitable A>
 Future<await_result_t<A>> shield(A awaitable) {
   using T = await_result_t<A>;
   auto inner = ensure_future(std::move(awaitable));
-  Future<T> outer(inner.core().loop());
+  Future<T> outer(detail::state_of(inner).loop());
   if (inner.done()) {
     // CPython returns the inner task itself; here a future already done with
     // the same outcome.

@@ -123,9 +123,10 @@ class TaskGroup {
     if (exiting_ && running_ == 0) throw RuntimeError("TaskGroup " + repr() + " is finished");
     if (aborting_) throw RuntimeError("TaskGroup " + repr() + " is shutting down");
     Task<T> task = aio::create_task(std::move(coroutine), std::move(name));
-    Child& child = *new Child(*this, task.core());
-    task.core().add_done_callback(child);  // `task.add_done_callback(self._on_task_done)`
-    child.retain();                        // and the group's list of running children
+    Child& child = *new Child(*this, detail::state_of(task));
+    detail::state_of(task).add_done_callback(
+        child);      // `task.add_done_callback(self._on_task_done)`
+    child.retain();  // and the group's list of running children
     child.previous = last_child_;
     (last_child_ != nullptr ? last_child_->next : first_child_) = &child;
     last_child_ = &child;

@@ -24,6 +24,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -64,18 +65,17 @@ namespace detail {
 template <class T>
 std::vector<Task<T>> distinct_tasks(std::vector<Task<T>> tasks) {
   for (const Task<T>& task : tasks) {
-    if (!task.promise().is_task()) {
+    if (!state_of(task).is_task()) {
       throw TypeError("Passing coroutines is forbidden, use tasks explicitly.");
     }
   }
-  // Marks find repeats, as in gather; nothing below can throw, so every mark
-  // set is cleared again.
+  // Python makes a set of them; a set of seen tasks here keeps the order too.
+  std::unordered_set<const TaskBase*> seen;
   std::vector<Task<T>> distinct;
   distinct.reserve(tasks.size());
   for (Task<T>& task : tasks) {
-    if (!task.core().mark_visited()) distinct.push_back(std::move(task));
+    if (seen.insert(&state_of(task)).second) distinct.push_back(std::move(task));
   }
-  for (Task<T>& task : distinct) task.core().clear_visited();
   return distinct;
 }
 

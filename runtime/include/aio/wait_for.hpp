@@ -75,12 +75,12 @@ template <class Inner>
 handle_value_t<Inner> result_or_timeout(Inner& inner) {
   if (inner.cancelled()) {
     try {
-      std::rethrow_exception(inner.core().make_cancelled_error());
+      std::rethrow_exception(detail::state_of(inner).make_cancelled_error());
     } catch (const CancelledError&) {
       throw TimeoutError();  // made in the handler: the CancelledError is its cause
     }
   }
-  return take_result<handle_value_t<Inner>>(result_core(inner));
+  return take_result<handle_value_t<Inner>>(state_of(inner));
 }
 
 }  // namespace detail

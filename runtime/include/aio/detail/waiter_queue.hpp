@@ -1,5 +1,5 @@
 #pragma once
-/// \file waiter_queue.hpp
+/// \file detail/waiter_queue.hpp
 /// What the synchronization primitives share: binding to a loop at first use,
 /// the FIFO queue of waiting tasks, and one blocking wait on that queue.
 
@@ -195,7 +195,7 @@ class QueuedWait final : public FutureCore<void> {
   std::string describe_future() const override { return waiting_for_; }
 
   /// Woken, but the queue is blocked again: back to the end of the line.
-  bool wait_again() override {
+  bool requeue_if_still_blocked() override {
     if (condition_ == nullptr || waiters_ == nullptr || cancelled()) return false;
     if (!condition_->still_blocked()) return false;
     waiters_->remove(*this);

@@ -1,5 +1,5 @@
 #pragma once
-/// \file selector.hpp
+/// \file detail/selector.hpp
 /// The loop's I/O multiplexer, over Linux epoll. While the loop has nothing
 /// ready to run, it waits here until a file descriptor is ready or its next
 /// timer is due.

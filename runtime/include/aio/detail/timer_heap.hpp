@@ -1,5 +1,5 @@
 #pragma once
-/// \file timer_heap.hpp
+/// \file detail/timer_heap.hpp
 /// The loop's timers: a binary min-heap ordered by (deadline, scheduling order),
 /// so timers with equal deadlines fire in the order they were scheduled.
 
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "aio/callback.hpp"
+#include "aio/detail/callback.hpp"
 
 namespace aio::detail {
 

@@ -1,5 +1,5 @@
 #pragma once
-/// \file ready_queue.hpp
+/// \file detail/ready_queue.hpp
 /// The loop's ready queue: callbacks due to run in the next iteration, first in,
 /// first out. A ring buffer of pointers, so a task switch allocates nothing.
 
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "aio/callback.hpp"
+#include "aio/detail/callback.hpp"
 
 namespace aio::detail {
 

@@ -1,5 +1,5 @@
 #pragma once
-/// \file callback.hpp
+/// \file detail/callback.hpp
 /// What the event loop runs: callbacks, from its ready queue now or from its
 /// timer heap at a deadline. Internal machinery; programs use Handle, Future
 /// and Task instead.
