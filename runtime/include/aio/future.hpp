@@ -328,14 +328,15 @@ class DoneCallback final : public Callback {
 template <class Handle, class Core, class F>
 Callback* add_user_callback(Core& future, F function) {
   auto* callback = new DoneCallback<Handle, Core, F>(future, std::move(function));
-  // Held here until the future holds it: freed if adding it throws (a done
-  // future of a closed loop), kept alive by the future otherwise.
-  callback->retain();
-  struct Hold {
-    Callback* callback;
-    ~Hold() { callback->release(); }
-  } hold{callback};
-  future.add_borrowing_done_callback(*callback);
+  try {
+    future.add_borrowing_done_callback(*callback);
+  } catch (...) {
+    // Refused (a done future of a closed loop), so held by nothing: a
+    // reference taken and dropped frees it.
+    callback->retain();
+    callback->release();
+    throw;
+  }
   return callback;
 }
 
