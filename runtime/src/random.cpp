@@ -5,6 +5,8 @@
 // quote the Python so that the two can be compared line by line.
 #include "aio/random.hpp"
 
+#include <fmt/core.h>
+
 #include <bit>
 #include <string>
 
@@ -25,9 +27,8 @@ constexpr std::uint32_t kLowerMask = 0x7fffffffU;  // the other 31 bits
 std::string empty_range(std::int64_t start, std::int64_t stop) {
   const std::uint64_t magnitude =
       static_cast<std::uint64_t>(start) - static_cast<std::uint64_t>(stop);
-  const std::string width = magnitude == 0 ? "0" : "-" + std::to_string(magnitude);
-  return "empty range for randrange() (" + std::to_string(start) + ", " + std::to_string(stop) +
-         ", " + width + ")";
+  return fmt::format("empty range for randrange() ({}, {}, {}{})", start, stop,
+                     magnitude == 0 ? "" : "-", magnitude);
 }
 
 }  // namespace

@@ -31,6 +31,8 @@
 /// The lower-level tool is `group.split<E>()`, Python's `eg.split(E)`: it
 /// returns the matching part and the rest, each an optional group.
 
+#include <fmt/core.h>
+
 #include <cstddef>
 #include <exception>
 #include <optional>
@@ -48,11 +50,10 @@ class ExceptionGroup : public std::exception {
  public:
   /// A group of `exceptions` under `message` (`ExceptionGroup(message, excs)`).
   ExceptionGroup(std::string message, std::vector<std::exception_ptr> exceptions)
-      : message_(std::move(message)), exceptions_(std::move(exceptions)) {
-    const std::size_t count = exceptions_.size();
-    text_ = message_ + " (" + std::to_string(count) +
-            (count == 1 ? " sub-exception)" : " sub-exceptions)");
-  }
+      : message_(std::move(message)),
+        exceptions_(std::move(exceptions)),
+        text_(fmt::format("{} ({} sub-exception{})", message_, exceptions_.size(),
+                          exceptions_.size() == 1 ? "" : "s")) {}
 
   /// The message alone (`eg.message`).
   const std::string& message() const noexcept { return message_; }
