@@ -3,7 +3,7 @@
 /// A TaskGroup ties the lifetime of its child tasks to a block of code: the
 /// block is not left until every child has finished, and the first child that
 /// fails cancels its siblings. Errors come out together, as one
-/// ExceptionGroup, which `except*` (aio::handle in C++) takes apart by type.
+/// ExceptionGroup, which `except*` (aio::except_star in C++) takes apart by type.
 ///
 /// Python's ValueError and KeyError are std::invalid_argument and
 /// std::out_of_range here; the lines printed are the same.
@@ -77,7 +77,7 @@ aio::Task<void> main_taskgroup() {
     fmt::print("All {} items processed\n", tasks.size());
   } catch (const aio::ExceptionGroup& group) {
     // `except* ValueError`: the handler sees only the invalid_argument errors.
-    aio::handle(group)
+    aio::except_star(group)
         .on<std::invalid_argument>([](const aio::ExceptionGroup& eg) {
           for (const auto& error : eg.exceptions()) {
             fmt::print("Failed: {}\n", aio::error_message(error));
@@ -133,7 +133,7 @@ aio::Task<void> handle_some() {
   try {
     co_await lookup_all();
   } catch (const aio::ExceptionGroup& group) {
-    aio::handle(group)
+    aio::except_star(group)
         .on<std::invalid_argument>([](const aio::ExceptionGroup& eg) {
           // One clause runs once, with every invalid_argument in a group of
           // its own.
@@ -203,7 +203,7 @@ aio::Task<void> cancel_siblings() {
     tg.create_task(failing(0.5));
     co_await tg.join();
   } catch (const aio::ExceptionGroup& group) {
-    aio::handle(group)
+    aio::except_star(group)
         .on<std::invalid_argument>([&](const aio::ExceptionGroup& eg) {
           fmt::print("group raised at {:.1f}s: {}\n", aio::perf_counter() - start,
                      aio::error_message(eg.exceptions()[0]));
@@ -289,7 +289,7 @@ aio::Task<void> compare() {
     tg.create_task(step("slow", 0.5));
     co_await tg.join();
   } catch (const aio::ExceptionGroup& group) {
-    aio::handle(group)
+    aio::except_star(group)
         .on<std::invalid_argument>([&](const std::invalid_argument& error) {
           fmt::print("  caught {} at {:.1f}s\n", error.what(), aio::perf_counter() - start);
         })

@@ -30,6 +30,8 @@
 ///   `const std::exception&` lets a cancellation through: a cancelled retry
 ///   stops at once, as it should.
 
+#include <fmt/core.h>
+
 #include <aio/aio.hpp>
 #include <exception>
 #include <functional>
@@ -93,9 +95,9 @@ class FlakyService {
     co_await aio::sleep(seconds_);
     if (attempt <= failures_) {
       failed_.push_back(aio::perf_counter());
-      throw ConnectionError("attempt " + std::to_string(attempt) + " failed");
+      throw ConnectionError(fmt::format("attempt {} failed", attempt));
     }
-    co_return "answer from attempt " + std::to_string(attempt);
+    co_return fmt::format("answer from attempt {}", attempt);
   }
 
   int failures_;

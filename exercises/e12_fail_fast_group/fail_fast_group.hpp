@@ -26,6 +26,8 @@
 /// - Compare aio::gather: it also reports the first failure at once, but it
 ///   leaves the other coroutines running.
 
+#include <fmt/core.h>
+
 #include <aio/aio.hpp>
 #include <stdexcept>
 #include <string>
@@ -72,7 +74,7 @@ inline aio::Task<std::string> download_part(Part part) {
     note("cancelled");
     throw;  // a cancelled download must stay cancelled
   }
-  const std::string name = "part " + std::to_string(part.number);
+  const std::string name = fmt::format("part {}", part.number);
   if (part.fails) {
     note("failed");
     throw DownloadError(name + ": connection reset");

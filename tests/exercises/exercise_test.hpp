@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <aio/aio.hpp>
 #include <stdexcept>
+#include <string>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace exercise_test {
 
@@ -44,5 +48,17 @@ T run_with_deadline(aio::Task<T> main) {
 
 /// Two times on the virtual clock are equal when they differ by rounding only.
 constexpr double same_time = 1e-9;
+
+/// A list on one line for a failure message: `["A: 3", "A: 2"]`, `[1, 2]`.
+/// Numbers with a fraction get six significant digits (`%g`), so a time that
+/// differs from the one expected by rounding only reads `[0.3, 1.2]`.
+template <class T>
+std::string shown(const std::vector<T>& items) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return fmt::format("{::g}", items);
+  } else {
+    return fmt::format("{}", items);
+  }
+}
 
 }  // namespace exercise_test

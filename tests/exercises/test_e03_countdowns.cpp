@@ -1,9 +1,7 @@
 // E3: three countdowns, interleaved.
 #include <fmt/format.h>
 
-#include <cstddef>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,15 +12,7 @@ namespace {
 
 using exercise_test::same_time;
 using exercise_test::seconds_taken;
-
-// The log on one line, for failure messages.
-std::string shown(const e03::Log& log) {
-  std::ostringstream out;
-  out << "[";
-  for (std::size_t i = 0; i < log.size(); ++i) out << (i > 0 ? ", " : "") << '"' << log[i] << '"';
-  out << "]";
-  return out.str();
-}
+using exercise_test::shown;
 
 TEST(E03Countdowns, ACountdownWritesItsNumbersThenLiftsOff) {
   e03::Log log;

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 namespace {
 
 using exercise_test::same_time;
+using exercise_test::shown;
 
 // What a run saw: the loop time of every call, counted from the moment
 // call_every was called, and what the handle said at the end.
@@ -25,15 +25,6 @@ struct Trace {
   int calls = -1;
   bool cancelled = false;
 };
-
-template <class T>
-std::string shown(const std::vector<T>& values) {
-  std::ostringstream out;
-  out << "[";
-  for (std::size_t i = 0; i < values.size(); ++i) out << (i > 0 ? ", " : "") << values[i];
-  out << "]";
-  return out.str();
-}
 
 // True when `times` are `expected`, each to the virtual clock's rounding.
 bool same_times(const std::vector<double>& times, const std::vector<double>& expected) {

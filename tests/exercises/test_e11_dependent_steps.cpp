@@ -1,7 +1,5 @@
 // E11: steps that wait for one another.
-#include <cstddef>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -12,6 +10,7 @@ namespace {
 
 using exercise_test::same_time;
 using exercise_test::seconds_taken;
+using exercise_test::shown;
 
 struct Customer {
   std::string name;
@@ -30,16 +29,6 @@ const std::vector<Customer> customers = {
     // Exactly 100.00 gets the discount: 90.00.
     {"barbara", 9000, {"find_user(barbara)", "fetch_orders(4)", "apply_discount(10000)"}},
 };
-
-std::string shown(const std::vector<std::string>& lines) {
-  std::ostringstream out;
-  out << "[";
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    out << (i > 0 ? ", " : "") << '"' << lines[i] << '"';
-  }
-  out << "]";
-  return out.str();
-}
 
 TEST(E11DependentSteps, ReturnsWhatTheUserOwes) {
   for (const Customer& customer : customers) {

@@ -2,8 +2,8 @@
 // full() and empty(); the nowait errors; task_done() and join(); getters and putters served
 // first in, first out, a woken waiter that finds nothing waiting again at the back; what a
 // cancelled get or put does (no item lost, none inserted); move-only items; whole traces of
-// producers and consumers cancelled at random, against CPython's; and what a queue destroyed
-// while tasks wait on it does.
+// producers and consumers cancelled at random, against CPython's; how each kind of queue
+// names itself; and what a queue destroyed while tasks wait on it does.
 //
 // Each ordering test quotes the Python program whose output it asserts (every program starts
 // with `import asyncio`; run them with python3 3.11). The C++ records events where the Python
@@ -896,6 +896,100 @@ TEST(Queue, ProducersAndConsumersWithRandomCancellationsTraceAsInPython) {
   EXPECT_EQ(aio::run(producers_and_consumers(164)),
             "+P0 a:P0 !b +P1 a:P1 bx +R0 a:R0 +P2 c:P2 !R +Q0 R1x a:Q0 +Q1 a:Q1 !P P3x +Q2 !c "
             "cx a:Q2 +Q3 a:Q3 ax left=");
+}
+
+// ---- how each kind of queue names itself --------------------------------------------------
+
+template <class Q>
+aio::Task<typename Q::value_type> get_one(Q* queue) {
+  co_return co_await queue->get();
+}
+
+template <class Q>
+aio::Task<void> put_one(Q* queue, typename Q::value_type item) {
+  co_await queue->put(std::move(item));
+}
+
+template <class Q>
+aio::Task<void> get_while_empty(Q* queue) {
+  aio::Task<typename Q::value_type> getter = aio::create_task(get_one(queue));
+  co_await aio::sleep(0);
+  queue->put_nowait(1);
+  co_await getter;
+}
+
+// The error of a queue that made a task wait on one loop and is then waited on in another.
+template <class Q>
+std::string bound_to_another_loop() {
+  Q queue;
+  aio::run(get_while_empty(&queue));
+  try {
+    aio::run(get_while_empty(&queue));
+  } catch (const aio::RuntimeError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+// async def get_while_empty(q):
+//     getter = asyncio.create_task(q.get()); await asyncio.sleep(0)
+//     q.put_nowait(1); await getter
+// for q in (asyncio.Queue(), asyncio.LifoQueue(), asyncio.PriorityQueue()):
+//     asyncio.run(get_while_empty(q))
+//     try: asyncio.run(get_while_empty(q))
+//     except RuntimeError as e: print(re.sub(" at [^>]*", "", str(e)))      # import re
+// prints: <Queue> is bound to a different event loop / <LifoQueue> is bound to a different
+// event loop / <PriorityQueue> is bound to a different event loop
+// (the regular expression cuts the address and sizes out of the repr; the C++ names the
+// class aio::LifoQueue, as it names aio::Lock)
+TEST(Queue, EachKindNamesItsOwnClassWhenBoundToAnotherLoop) {
+  EXPECT_EQ(bound_to_another_loop<aio::Queue<int>>(),
+            "<aio::Queue> is bound to a different event loop");
+  EXPECT_EQ(bound_to_another_loop<aio::LifoQueue<int>>(),
+            "<aio::LifoQueue> is bound to a different event loop");
+  EXPECT_EQ(bound_to_another_loop<aio::PriorityQueue<int>>(),
+            "<aio::PriorityQueue> is bound to a different event loop");
+}
+
+template <class Q>
+aio::Task<void> wait_to_get_then_to_put() {
+  Q queue(1);
+  aio::Task<int> getter = aio::create_task(get_one(&queue), "getter");
+  co_await aio::sleep(0);  // the getter waits: the queue is empty
+  queue.put_nowait(1);
+  co_await getter;
+  queue.put_nowait(2);
+  aio::Task<void> putter = aio::create_task(put_one(&queue, 3), "putter");
+  co_await aio::sleep(0);  // the putter waits: the queue is full
+  (void)queue.get_nowait();
+  co_await putter;
+}
+
+// What the getter and the putter wait for, as a timeline of them shows it.
+template <class Q>
+Events waits_on_a_timeline() {
+  aio::Timeline timeline;
+  aio::run(wait_to_get_then_to_put<Q>());
+  timeline.stop();
+  Events result;
+  for (const aio::TaskEvent& event : timeline.events()) {
+    const std::string& task = timeline.task_names()[event.task];
+    if (event.kind == aio::TaskEventKind::suspended && (task == "getter" || task == "putter")) {
+      result.push_back(task + " " + event.detail);
+    }
+  }
+  return result;
+}
+
+// No Python twin: Python draws no timelines. The label names the queue the task awaits, so
+// the chart of a PriorityQueue does not read as if a plain Queue were involved.
+TEST(Queue, EachKindNamesItsOwnClassOnATimeline) {
+  EXPECT_EQ(waits_on_a_timeline<aio::Queue<int>>(),
+            (Events{"getter Queue.get()", "putter Queue.put()"}));
+  EXPECT_EQ(waits_on_a_timeline<aio::LifoQueue<int>>(),
+            (Events{"getter LifoQueue.get()", "putter LifoQueue.put()"}));
+  EXPECT_EQ(waits_on_a_timeline<aio::PriorityQueue<int>>(),
+            (Events{"getter PriorityQueue.get()", "putter PriorityQueue.put()"}));
 }
 
 // ---- a queue destroyed while tasks wait on it ---------------------------------------------

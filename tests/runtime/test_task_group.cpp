@@ -572,9 +572,9 @@ TEST(ExceptionGroup, SplitKeepsTheNestingAndTheMessages) {
 // except* KeyError as g:
 //     print("keys", str(g))
 // # values outer (2 sub-exceptions) / keys outer (2 sub-exceptions)
-TEST(ExceptionGroup, HandleChainRunsEachClauseOnceWithItsPart) {
+TEST(ExceptionGroup, ExceptStarRunsEachClauseOnceWithItsPart) {
   Events seen;
-  aio::handle(sample_group())
+  aio::except_star(sample_group())
       .on<ValueError>(
           [&](const aio::ExceptionGroup& g) { seen.push_back(std::string("values ") + g.what()); })
       .on<KeyError>(
@@ -592,7 +592,7 @@ TEST(ExceptionGroup, HandleChainRunsEachClauseOnceWithItsPart) {
 TEST(ExceptionGroup, UnmatchedRestIsRethrownAsAGroup) {
   Events seen;
   try {
-    aio::handle(sample_group())
+    aio::except_star(sample_group())
         .on<ValueError>([&](const ValueError& e) { seen.push_back(e.what()); })
         .rethrow_rest();
     FAIL() << "the KeyErrors should have been re-raised";
@@ -620,7 +620,7 @@ aio::Task<void> handled_group(Recorder* log) {
     tg.create_task(fail(log, "v", 0.1, "bad value"));
     co_await tg.join();
   } catch (const aio::ExceptionGroup& group) {
-    aio::handle(group)
+    aio::except_star(group)
         .on<ValueError>([&](const ValueError& e) { log->add(std::string("value ") + e.what()); })
         .on<KeyError>([&](const KeyError& e) { log->add(std::string("key ") + e.what()); })
         .rethrow_rest();

@@ -17,13 +17,13 @@
 //
 // Under the sanitizers (and in unoptimized builds) the sizes are ten times smaller
 // (AIO_SCALE_REDUCED): the ratio still tells linear from quadratic.
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <time.h>
 
 #include <algorithm>
 #include <cstddef>
-#include <cstdio>
 #include <exception>
 #include <limits>
 #include <stdexcept>
@@ -69,7 +69,7 @@ void expect_linear_scaling(Workload workload, std::size_t n) {
   double small = std::numeric_limits<double>::infinity();
   for (int run = 0; run < 3; ++run) small = std::min(small, cpu_seconds_of(workload, n));
   const double large = cpu_seconds_of(workload, 10 * n);
-  std::printf("n = %zu: %.4f s; 10n: %.4f s; ratio %.1f\n", n, small, large, large / small);
+  fmt::print("n = {}: {:.4f} s; 10n: {:.4f} s; ratio {:.1f}\n", n, small, large, large / small);
   EXPECT_LT(large, 40 * small) << "n = " << n << ": " << small << " s, 10n: " << large
                                << " s (ratio " << large / small << ")";
 }

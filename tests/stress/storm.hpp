@@ -22,10 +22,10 @@
 ///   void check_idle(Storm&)      the invariants of an idle loop
 ///   Task<void> finish(Storm*)    the checks once every task has finished
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <functional>
@@ -60,9 +60,9 @@ struct Totals {
   long idle_checks = 0;
 
   void print(const char* name) const {
-    std::printf(
-        "[  storm   ] %s: %ld seeds, %ld uses, %ld cancellations, %ld timeouts, %ld idle checks\n",
-        name, seeds, uses, cancellations, timeouts, idle_checks);
+    fmt::print(
+        "[  storm   ] {}: {} seeds, {} uses, {} cancellations, {} timeouts, {} idle checks\n", name,
+        seeds, uses, cancellations, timeouts, idle_checks);
   }
 };
 

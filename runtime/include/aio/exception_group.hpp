@@ -1,7 +1,7 @@
 #pragma once
 /// \file exception_group.hpp
 /// aio::ExceptionGroup: several exceptions raised together (Python's
-/// ExceptionGroup), and aio::handle, the C++ counterpart of `except*`.
+/// ExceptionGroup), and aio::except_star, the C++ counterpart of `except*`.
 ///
 /// A TaskGroup whose children fail raises one ExceptionGroup holding every
 /// error. Python takes such a group apart with `except*`; C++ has no such
@@ -10,7 +10,7 @@
 ///     try:                                      try {
 ///         async with asyncio.TaskGroup() as tg:   co_await aio::task_group(body);
 ///             ...                               } catch (const aio::ExceptionGroup& group) {
-///     except* ValueError as eg:                   aio::handle(group)
+///     except* ValueError as eg:                   aio::except_star(group)
 ///         print(eg)                                   .on<std::invalid_argument>(
 ///     except* KeyError as eg:                             [](const aio::ExceptionGroup& eg) {
 ///         for e in eg.exceptions:                           fmt::print("{}\n", eg.what()); })
@@ -31,6 +31,8 @@
 /// The lower-level tool is `group.split<E>()`, Python's `eg.split(E)`: it
 /// returns the matching part and the rest, each an optional group.
 
+#include <fmt/core.h>
+
 #include <cstddef>
 #include <exception>
 #include <optional>
@@ -43,16 +45,15 @@ namespace aio {
 
 /// Several exceptions raised together (Python's ExceptionGroup), as a
 /// TaskGroup throws them. `catch (const aio::ExceptionGroup& group)` is
-/// `except ExceptionGroup`; aio::handle or split() take the group apart.
+/// `except ExceptionGroup`; aio::except_star or split() take the group apart.
 class ExceptionGroup : public std::exception {
  public:
   /// A group of `exceptions` under `message` (`ExceptionGroup(message, excs)`).
   ExceptionGroup(std::string message, std::vector<std::exception_ptr> exceptions)
-      : message_(std::move(message)), exceptions_(std::move(exceptions)) {
-    const std::size_t count = exceptions_.size();
-    text_ = message_ + " (" + std::to_string(count) +
-            (count == 1 ? " sub-exception)" : " sub-exceptions)");
-  }
+      : message_(std::move(message)),
+        exceptions_(std::move(exceptions)),
+        text_(fmt::format("{} ({} sub-exception{})", message_, exceptions_.size(),
+                          exceptions_.size() == 1 ? "" : "s")) {}
 
   /// The message alone (`eg.message`).
   const std::string& message() const noexcept { return message_; }
@@ -129,7 +130,7 @@ class ExceptionGroup : public std::exception {
 /// The `except*` chain over one group; see the top of this file.
 class [[nodiscard]] ExceptionGroupHandler {
  public:
-  /// A chain over `group`, none of it handled yet (aio::handle makes it).
+  /// A chain over `group`, none of it handled yet (aio::except_star makes it).
   explicit ExceptionGroupHandler(const ExceptionGroup& group) : rest_(group) {}
 
   /// `except* E`: handles the exceptions of type E that no earlier clause took.
@@ -146,7 +147,7 @@ class [[nodiscard]] ExceptionGroupHandler {
     }
     return *this;
   }
-  /// The same on a temporary, so `aio::handle(group).on<E>(...)` chains.
+  /// The same on a temporary, so `aio::except_star(group).on<E>(...)` chains.
   template <class E, class Handler>
   ExceptionGroupHandler&& on(Handler handler) && {
     return std::move(on<E>(std::move(handler)));
@@ -176,8 +177,10 @@ class [[nodiscard]] ExceptionGroupHandler {
   std::optional<ExceptionGroup> rest_;
 };
 
-/// Starts an `except*` chain: `aio::handle(group).on<E>(...)...rethrow_rest()`.
-inline ExceptionGroupHandler handle(const ExceptionGroup& group) {
+/// Starts an `except*` chain over `group`, named after the clauses it stands in
+/// for: `aio::except_star(group).on<E1>(...).on<E2>(...).rethrow_rest()` is
+/// `except* E1: ...` then `except* E2: ...` on the group being raised.
+inline ExceptionGroupHandler except_star(const ExceptionGroup& group) {
   return ExceptionGroupHandler(group);
 }
 

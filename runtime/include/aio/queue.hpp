@@ -67,9 +67,22 @@ class QueueFull : public std::runtime_error {
 
 namespace detail {
 
+/// How a queue names itself. Python's repr of a LifoQueue says LifoQueue, not
+/// the Queue it derives from, and so does the error of a queue bound to
+/// another loop, which quotes that repr ("<LifoQueue at ...> is bound to a
+/// different event loop"); on timelines, what a waiting task awaits names the
+/// queue the program called ("LifoQueue.get()"). String literals, since a
+/// waiter keeps a pointer to its name.
+struct QueueNames {
+  const char* kind;  ///< The class: "Queue", "LifoQueue" or "PriorityQueue".
+  const char* get;   ///< What a waiting get() awaits: "Queue.get()".
+  const char* put;   ///< What a waiting put() awaits: "Queue.put()".
+};
+
 /// Items in arrival order: the oldest comes out first (collections.deque).
 template <class T>
 struct FifoStore {
+  static constexpr QueueNames names{"Queue", "Queue.get()", "Queue.put()"};
   std::deque<T> items;
   void push(T&& item) { items.push_back(std::move(item)); }
   T pop() {
@@ -82,6 +95,7 @@ struct FifoStore {
 /// The newest item comes out first (a list used as a stack).
 template <class T>
 struct LifoStore {
+  static constexpr QueueNames names{"LifoQueue", "LifoQueue.get()", "LifoQueue.put()"};
   std::vector<T> items;
   void push(T&& item) { items.push_back(std::move(item)); }
   T pop() {
@@ -96,6 +110,7 @@ struct LifoStore {
 /// number, which breaks ties.
 template <class T, class Compare>
 struct HeapStore {
+  static constexpr QueueNames names{"PriorityQueue", "PriorityQueue.get()", "PriorityQueue.put()"};
   struct Entry {
     T item;
     std::uint64_t arrival;
@@ -128,7 +143,8 @@ struct HeapStore {
 }  // namespace detail
 
 /// A queue of T whose items come out in the order `Store` gives them
-/// (CPython's Queue, with `_init`, `_put` and `_get` in the store).
+/// (CPython's Queue, with `_init`, `_put` and `_get` in the store), named by
+/// `Store::names` as the Python class that defines them.
 template <class T, class Store>
 class BasicQueue : detail::LoopBound {
  public:
@@ -160,7 +176,7 @@ class BasicQueue : detail::LoopBound {
   class [[nodiscard]] Wait : detail::WaitCondition {
    public:
     /// Waits in `waiters` while `(queue.*blocked)()` is true; `waiting_for`
-    /// names the wait ("Queue.get()").
+    /// names the wait ("LifoQueue.get()").
     Wait(BasicQueue& queue, bool (BasicQueue::*blocked)() const, detail::WaiterQueue& waiters,
          const char* waiting_for) noexcept
         : queue_(queue), blocked_(blocked), waiters_(waiters), waiting_for_(waiting_for) {}
@@ -168,7 +184,7 @@ class BasicQueue : detail::LoopBound {
     bool await_ready() const noexcept { return !still_blocked(); }
     /// Queues the awaiting task among the getters (or putters).
     void await_suspend(std::coroutine_handle<> suspended) {
-      wait_.emplace(waiters_, queue_.bound_loop("Queue"), waiting_for_,
+      wait_.emplace(waiters_, queue_.bound_loop(Store::names.kind), waiting_for_,
                     static_cast<const WaitCondition*>(this));
       wait_->await_suspend(suspended);
     }
@@ -204,7 +220,8 @@ class BasicQueue : detail::LoopBound {
    public:
     /// Holds `item` until the queue has room for it.
     Put(BasicQueue& queue, T item)
-        : Wait(queue, &BasicQueue::full, queue.putters_, "Queue.put()"), item_(std::move(item)) {}
+        : Wait(queue, &BasicQueue::full, queue.putters_, Store::names.put),
+          item_(std::move(item)) {}
     /// Adds the item; throws CancelledError, adding nothing, if the wait was cancelled.
     void await_resume() {
       Wait::await_resume();  // a cancelled put throws here: the item is not added
@@ -220,7 +237,7 @@ class BasicQueue : detail::LoopBound {
    public:
     /// Takes from `queue` once it has an item.
     explicit Get(BasicQueue& queue) noexcept
-        : Wait(queue, &BasicQueue::empty, queue.getters_, "Queue.get()") {}
+        : Wait(queue, &BasicQueue::empty, queue.getters_, Store::names.get) {}
     /// Takes the item; throws CancelledError, taking nothing, if the wait was cancelled.
     T await_resume() {
       Wait::await_resume();  // a cancelled get throws here: no item is taken

@@ -55,8 +55,9 @@
 /// - Cancelled siblings are cancelled in creation order (CPython iterates a
 ///   set, which is usually, but not always, the same order).
 
+#include <fmt/core.h>
+
 #include <cstddef>
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <optional>
@@ -111,9 +112,9 @@ class TaskGroup {
       return;
     }
     // The group's scope ended in a running task without join(): a bug.
-    std::fprintf(stderr,
-                 "aio::TaskGroup destroyed with %zu running task(s): join() was never awaited\n",
-                 running_);
+    fmt::print(stderr,
+               "aio::TaskGroup destroyed with {} running task(s): join() was never awaited\n",
+               running_);
     std::abort();
   }
 
@@ -177,14 +178,14 @@ class TaskGroup {
   /// Python's repr: "<TaskGroup tasks=2 errors=1 cancelling>".
   std::string repr() const {
     std::string info;
-    if (running_ != 0) info += " tasks=" + std::to_string(running_);
-    if (!errors_.empty()) info += " errors=" + std::to_string(errors_.size());
+    if (running_ != 0) info += fmt::format(" tasks={}", running_);
+    if (!errors_.empty()) info += fmt::format(" errors={}", errors_.size());
     if (aborting_) {
       info += " cancelling";
     } else if (parent_ != nullptr) {
       info += " entered";
     }
-    return "<TaskGroup" + info + ">";
+    return fmt::format("<TaskGroup{}>", info);
   }
 
  private:
